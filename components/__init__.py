@@ -1,0 +1,1 @@
+"""Cluster Atlas components: data loading, charts, widgets and i18n."""

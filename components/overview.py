@@ -1,0 +1,101 @@
+"""Headline figures and charts of the overview page, computed from the dataset. No ``st.*``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import apply_layout
+from components.data import CONTINENTS, SECTORS, Bundle, reconciliation
+from components.i18n import Lang, continent_name, sector_name, t
+
+NAMED_COLOR = "#0B5394"
+UNNAMED_COLOR = "#C9D3DD"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The overview's key numbers."""
+
+    total: int  # clusters counted by figure 2-1
+    named: int  # clusters named in the available text
+    unnamed: int  # counted but not named
+    countries: int  # countries among the named clusters
+    continents: int  # continents with at least one counted cluster
+    policies: int
+    trends: int
+
+
+def headline(bundle: Bundle) -> Headline:
+    """Key numbers read from the dataset (nothing typed by hand)."""
+    rec = reconciliation(bundle)
+    return Headline(
+        total=int(rec["published"].sum()),
+        named=len(bundle.clusters),
+        unnamed=int(rec["unnamed"].sum()),
+        countries=int(bundle.clusters["country"].nunique()),
+        continents=int((rec.groupby("continent")["published"].sum() > 0).sum()),
+        policies=len(bundle.policies),
+        trends=len(bundle.trends),
+    )
+
+
+def coverage(bundle: Bundle, by: str) -> pd.DataFrame:
+    """Named vs counted-but-unnamed clusters per ``by`` (``"continent"`` or ``"sector"``).
+
+    Columns: ``by``, ``published``, ``named``, ``unnamed``; rows in the fixed display order.
+    """
+    order = CONTINENTS if by == "continent" else SECTORS
+    rec = reconciliation(bundle).groupby(by)[["published", "named", "unnamed"]].sum()
+    return rec.reindex(list(order)).fillna(0).astype(int).reset_index()
+
+
+def unnamed_by_sector(bundle: Bundle) -> pd.DataFrame:
+    """Sectors of the counted-but-unnamed clusters (``sector``, ``continent``, ``unnamed`` > 0)."""
+    rec = reconciliation(bundle)
+    return rec.loc[rec["unnamed"] != 0, ["sector", "continent", "unnamed"]].reset_index(drop=True)
+
+
+def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:
+    """Horizontal stacked bars: named clusters and counted-but-unnamed ones, per category."""
+    namer = continent_name if by == "continent" else sector_name
+    labels = [namer(code, lang) for code in cov[by]]
+    fig = go.Figure()
+    for col, color, key in (
+        ("named", NAMED_COLOR, "overview.legend_named"),
+        ("unnamed", UNNAMED_COLOR, "overview.legend_unnamed"),
+    ):
+        fig.add_bar(
+            y=labels,
+            x=cov[col],
+            name=t(key, lang),
+            orientation="h",
+            marker_color=color,
+            text=[str(v) if v else "" for v in cov[col]],
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            constraintext="none",
+            hovertemplate="%{y}: %{x}<extra>" + t(key, lang) + "</extra>",
+        )
+    # Totals printed at the end of each bar.
+    fig.add_scatter(
+        y=labels,
+        x=cov["published"],
+        mode="text",
+        text=[f"  {v}" for v in cov["published"]],
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    apply_layout(fig, height=120 + 46 * len(cov))
+    fig.update_layout(
+        barmode="stack",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        xaxis={"title": t("common.clusters", lang), "range": [0, cov["published"].max() * 1.15]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        bargap=0.3,
+    )
+    return fig

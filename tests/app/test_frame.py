@@ -1,0 +1,65 @@
+"""Every page runs in both languages; the shared frame keeps language and rejects bad params."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.i18n import catalogue, t
+
+# Every page listed in app.py.
+PAGES = ["pages/overview.py"]
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.title] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.info]
+    parts += [m.label for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_runs_clean(make_app, page: str, lang: str) -> None:
+    at = make_app(page, lang=lang)
+    assert not at.exception, at.exception
+    text = _texts(at)
+    keys = [k for k in catalogue() if "." in k]
+    raw = [k for k in keys if k in text.split()]
+    assert not raw, f"catalogue keys shown raw: {raw}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_title_and_headline(make_app, lang: str) -> None:
+    at = make_app("pages/overview.py", lang=lang)
+    assert at.title[0].value == t("app.title", lang)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("overview.metric_total", lang)] == "150"
+    assert metrics[t("overview.metric_named", lang)] == "114"
+    assert metrics[t("overview.metric_unnamed", lang)] == "36"
+    assert len(at.get("plotly_chart")) == 2
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = {trace.get("name") for trace in spec["data"]}
+    assert t("overview.legend_named", lang) in names
+
+
+def test_language_switch_keeps_url_state(make_app) -> None:
+    at = make_app("pages/overview.py")
+    assert at.title[0].value == t("app.title", "zh")
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert not at.exception
+    assert at.query_params.get("lang") in ("en", ["en"])
+    assert t("overview.metric_total", "en") in [m.label for m in at.metric]
+
+
+def test_unknown_and_malformed_params_are_noticed(make_app) -> None:
+    at = make_app("pages/overview.py", lang="xx", bogus="<script>alert(1)</script>")
+    assert not at.exception
+    toasts = [x.value for x in at.toast]
+    assert any("lang" in x for x in toasts)
+    assert any("bogus" in x for x in toasts)
+    assert "bogus" not in at.query_params
+    # Falls back to the default language.
+    assert at.title[0].value == t("app.title", "zh")

@@ -1,0 +1,204 @@
+"""Browser tier: the real app served on a free localhost port, driven by Debian's chromium.
+
+Every request that is not to localhost is blocked and fails the test: the app must work offline.
+Without chromium the tier is skipped locally, but fails under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists() and shutil.which("fc-list"):
+        return
+    msg = (
+        f"browser tier needs Debian's chromium at {CHROMIUM} and fonts-noto-cjk "
+        "(sudo apt-get install chromium fonts-noto-cjk)"
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(msg + " — required under CI=true")
+    pytest.skip(msg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    """The app served by ``streamlit run`` on a free port; stopped by its process id at the end."""
+    _require_chromium()
+    port = _free_port()
+    log = open(ARTIFACTS.parent / ".server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {log.name}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(base_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:  # noqa: ANN001
+    """A fresh page; requests leaving localhost are aborted and fail the test."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    external: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        host = urlparse(route.request.url).hostname or ""
+        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.external_requests = external  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert not external, f"requests left localhost: {external[:5]}"
+
+
+def _wait_idle(pg, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
+    """Wait until the app has rendered and its script has stopped running."""
+    first_block = '[data-testid="stMain"] [data-testid="stVerticalBlock"] > *'
+    pg.wait_for_selector(first_block, timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet_since = None
+    while time.monotonic() < deadline:
+        busy = pg.evaluate(
+            """() => !!document.querySelector('[data-testid="stStatusWidget"]')
+                || !!document.querySelector('[data-testid="stSkeleton"]')
+                || !!document.querySelector('.stale-element, [data-stale="true"]')"""
+        )
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 1.5:
+            return
+        pg.wait_for_timeout(200)
+    raise AssertionError("the app kept running past the timeout")
+
+
+@pytest.fixture
+def wait_idle() -> Callable[..., None]:
+    """``wait_idle(page)``: block until the current run has finished."""
+    return _wait_idle
+
+
+@pytest.fixture
+def open_app(base_url: str) -> Callable[..., None]:
+    """``open_app(page, "map", lang="en", cluster="...")``: load a page and wait for the run."""
+
+    def _open(pg, path: str = "", **params: str) -> None:  # noqa: ANN001
+        query = f"?{urlencode(params)}" if params else ""
+        pg.goto(f"{base_url}/{path}{query}")
+        _wait_idle(pg)
+
+    return _open
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, name)``: a full-page PNG in ``tests/artifacts/<name>.png``."""
+
+    def _shot(pg, name: str) -> Path:  # noqa: ANN001
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        height = pg.evaluate(
+            """() => {
+                const m = document.querySelector('[data-testid="stMain"]');
+                return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight);
+            }"""
+        )
+        width = pg.viewport_size["width"]
+        pg.set_viewport_size({"width": width, "height": min(max(int(height), 800), 6000)})
+        pg.wait_for_timeout(600)
+        path = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        pg.set_viewport_size({"width": width, "height": 1000})
+        return path
+
+    return _shot

@@ -1,0 +1,38 @@
+"""Every page loads in both languages in a real browser, offline, with charts visible."""
+
+from __future__ import annotations
+
+import pytest
+
+# The default page (overview) is served at "/"; the others at their url_path.
+PAGES = [""]
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_loads_without_exception(page, open_app, screenshot, path: str, lang: str) -> None:
+    open_app(page, path, lang=lang)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stMain"]').is_visible()
+    charts = page.locator(".js-plotly-plot, #deckgl-overlay, canvas")
+    assert charts.count() > 0, "no chart or map rendered"
+    assert charts.first.is_visible()
+    screenshot(page, f"page_{path or 'overview'}_{lang}")
+
+
+def test_overview_shows_cjk_and_headline(page, open_app, screenshot) -> None:
+    open_app(page, "")
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "150" in text and "114" in text and "36" in text
+    assert "全球先进制造业集群" in text
+    # Both coverage bar charts have drawn their bars.
+    page.wait_for_selector(".js-plotly-plot .bars path", timeout=20_000)
+    assert page.locator(".js-plotly-plot").count() == 2
+
+
+def test_language_switch_updates_url(page, open_app, wait_idle) -> None:
+    open_app(page, "")
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    wait_idle(page)
+    assert "lang=en" in page.url
+    assert "Clusters counted" in page.locator('[data-testid="stMain"]').inner_text()

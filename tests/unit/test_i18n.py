@@ -1,0 +1,94 @@
+"""The string catalogue is complete in both languages and every key the code uses exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from components.i18n import (
+    LANGS,
+    CatalogueError,
+    _flatten,
+    catalogue,
+    continent_name,
+    country_name,
+    normalize_lang,
+    other,
+    sector_name,
+    t,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_every_key_has_both_languages() -> None:
+    for key, texts in catalogue().items():
+        for lang in LANGS:
+            assert texts.get(lang, "").strip(), f"{key} has no {lang} text"
+        assert set(texts) <= set(LANGS), f"{key} has unknown languages {set(texts) - set(LANGS)}"
+
+
+def test_placeholders_match_between_languages() -> None:
+    field = re.compile(r"\{(\w+)\}")
+    for key, texts in catalogue().items():
+        assert set(field.findall(texts["zh"])) == set(field.findall(texts["en"])), key
+
+
+def test_every_key_used_in_code_exists() -> None:
+    used: set[str] = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py")]:
+        used |= set(KEY_CALL.findall(path.read_text(encoding="utf-8")))
+    assert used, "scanner found no keys"
+    missing = sorted(used - set(catalogue()))
+    assert not missing, f"keys used but not in the catalogue: {missing}"
+
+
+def test_categories_are_named_in_both_languages() -> None:
+    from components.data import CONTINENTS, SECTORS
+
+    for lang in LANGS:
+        assert len({continent_name(c, lang) for c in CONTINENTS}) == len(CONTINENTS)
+        assert len({sector_name(s, lang) for s in SECTORS}) == len(SECTORS)
+    assert continent_name("OC", "zh") == "澳洲"  # the report's own word
+    assert sector_name("nev", "en") == "New-energy & connected vehicles"
+
+
+@pytest.mark.parametrize(
+    ("code", "zh", "en"),
+    [("KOR", "韩国", "South Korea"), ("DEU", "德国", "Germany"), ("EU", "欧盟", "European Union")],
+)
+def test_country_names(code: str, zh: str, en: str) -> None:
+    assert country_name(code, "zh") == zh
+    assert country_name(code, "en") == en
+
+
+def test_unknown_country_code_is_shown_as_is() -> None:
+    assert country_name("XXX", "en") == "XXX"
+
+
+def test_t_formats_and_rejects_unknown_keys() -> None:
+    assert t("source.report_table", "en", ref="2-10") == "report table 2-10"
+    with pytest.raises(KeyError):
+        t("no.such.key", "zh")
+
+
+def test_normalize_and_other() -> None:
+    assert normalize_lang(" EN ") == "en"
+    assert normalize_lang("fr") is None
+    assert normalize_lang(None) is None
+    assert other("zh") == "en" and other("en") == "zh"
+
+
+def test_flatten_rejects_bare_values() -> None:
+    with pytest.raises(CatalogueError):
+        _flatten({"a": "b"})
+
+
+def test_duplicate_keys_across_files_are_rejected(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('[x.y]\nzh = "一"\nen = "one"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[x.y]\nzh = "二"\nen = "two"\n', encoding="utf-8")
+    with pytest.raises(CatalogueError, match="duplicate"):
+        catalogue(tmp_path)
