@@ -26,6 +26,8 @@ lang = language_switch()
 # Every page, listed explicitly with a stable url_path (st.navigation stops auto-discovery).
 PAGES = [
     ("pages/overview.py", "overview", "nav.overview", ":material/dashboard:"),
+    ("pages/map.py", "map", "nav.map", ":material/public:"),
+    ("pages/heatmap.py", "heatmap", "nav.heatmap", ":material/grid_on:"),
 ]
 page = st.navigation(
     [

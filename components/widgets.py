@@ -62,8 +62,28 @@ def drop_unbound_params() -> None:
             del st.query_params[name]
 
 
+def require_router() -> None:
+    """Re-run through ``app.py`` when Streamlit ran a page script bare.
+
+    A freshly started server sees the ``pages/`` folder and, until some session has called
+    ``st.navigation``, runs a deep link such as ``/map`` as a legacy multipage script: no router,
+    no language switch. ``app.py`` marks every routed run (``begin_run``); a run without the mark
+    switches the process to ``st.navigation`` mode, as its first call would, and re-runs.
+    """
+    if _SEEN in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def current_lang() -> Lang:
-    """The language of this session (URL ``?lang=`` first, then the switch, default 中文)."""
+    """The language of this session (URL ``?lang=`` first, then the switch, default 中文).
+
+    Every page calls this first, so it also makes sure the page runs inside the router.
+    """
+    require_router()
     value = st.session_state.get(_LANG_KEY)
     return value if value in LANGS else DEFAULT_LANG
 

@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PAGE = "pages/overview.py"
 
 
 @pytest.fixture(autouse=True)
@@ -33,13 +34,13 @@ def _make_app(page: str, lang: str = "zh", **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if lang != "zh":
         at.query_params["lang"] = lang
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()  # st.navigation registers the pages on the first run
-    if page != "pages/overview.py":
-        at.switch_page(page)
-        at.run()
-    return at
+    if page == DEFAULT_PAGE:
+        at.query_params.update(params)
+        return at.run()
+    at.run()  # st.navigation registers the pages on the first run (on the default page)
+    at.query_params.update(params)  # the default page dropped what it does not use
+    at.switch_page(page)
+    return at.run()
 
 
 @pytest.fixture

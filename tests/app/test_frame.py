@@ -9,7 +9,7 @@ import pytest
 from components.i18n import catalogue, t
 
 # Every page listed in app.py.
-PAGES = ["pages/overview.py"]
+PAGES = ["pages/overview.py", "pages/map.py", "pages/heatmap.py"]
 
 
 def _texts(at) -> str:

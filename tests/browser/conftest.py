@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
@@ -60,53 +61,53 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def _serve(data_dir: Path | None = None, name: str = "server") -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port; stopped by its process id on exit."""
+    _require_chromium()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = {**os.environ, **({"DATA_DIR": str(data_dir)} if data_dir else {})}
+    with open(ARTIFACTS / f"{name}.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {log.name}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Callable[..., AbstractContextManager[str]]:
+    """``with app_server(data_dir=..., name=...) as url:`` a separate, freshly started server."""
+    return _serve
+
+
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
-    """The app served by ``streamlit run`` on a free port; stopped by its process id at the end."""
-    _require_chromium()
-    port = _free_port()
-    log = open(ARTIFACTS.parent / ".server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {log.name}")
-            time.sleep(0.5)
+    """The app served for the whole session."""
+    with _serve() as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,443 @@
+"""Heatmap figures and download tables of the heatmaps page. Pure builders, no ``st.*``.
+
+Cells are a ``go.Heatmap`` (trace 0) with the value printed in every cell. Row and column totals
+sit in a separate grey strip (trace 1), never on the cells' colour scale. A transparent scatter
+layer (last trace) carries the hover text and makes cells clickable: Plotly cannot select
+heatmap cells, but it can select scatter points, and each point's ``customdata`` is its cell code.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import apply_layout
+from components.i18n import Lang, continent_name, country_name, sector_name, t
+from components.matrices import Measure, Source, cell_code, measure_matrix
+
+# ColorBrewer schemes (colour-blind safe).
+BLUES = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"]
+ORANGES = ["#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801", "#8c2d04"]
+DIVERGING = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+TOTAL_FILL = "#e9edf2"
+RULE_COLOR = "#52606d"
+SELECT_COLOR = "#111111"
+CELL_FONT = 19
+TOTAL_FONT = 18
+LQ_CAP = 4.0  # colours saturate at LQ ≤ 1/4 and ≥ 4 (log scale, symmetric around 1)
+EMPTY = "–"
+
+
+def _scale(colors: list[str]) -> list[list[object]]:
+    n = len(colors) - 1
+    return [[i / n, c] for i, c in enumerate(colors)]
+
+
+def wrap_label(text: str, lang: Lang, width: int = 18) -> str:
+    """Break a long axis label onto two or more lines with ``<br>`` (Chinese after 及)."""
+    if lang == "zh":
+        if len(text) > 6 and "及" in text[1:-1]:
+            head, tail = text.split("及", 1)
+            return f"{head}及<br>{tail}"
+        return text
+    return "<br>".join(textwrap.wrap(text, width=width)) or text
+
+
+def format_value(value: float, measure: Measure) -> str:
+    """A cell's printed value: ``9``, ``16%``, ``<1%``, ``1.44``; ``–`` when undefined."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return EMPTY
+    if measure == "count":
+        return f"{int(round(value))}"
+    if measure in ("share_continent", "share_sector"):
+        if 0 < value < 0.005:
+            return "<1%"
+        return f"{value:.0%}"
+    return "0" if value == 0 else f"{value:.2f}"
+
+
+def _source_label(source: Source, counts: pd.DataFrame, lang: Lang) -> str:
+    return t(f"heatmap.source.{source}_n", lang, n=int(counts.to_numpy().sum()))
+
+
+def _colour(values: pd.DataFrame, measure: Measure, source: Source, lang: Lang) -> dict:
+    """z, colour scale and colour bar of the cell trace."""
+    arr = values.to_numpy(dtype=float)
+    bar: dict = {"title": {"side": "top"}, "thickness": 18, "len": 0.85, "outlinewidth": 0}
+    if source == "difference":
+        bar["title"]["text"] = t("heatmap.colorbar.difference", lang)
+        lo, hi = float(np.nanmin(arr, initial=0)), float(np.nanmax(arr, initial=0))
+        if lo < 0:
+            m = max(abs(lo), abs(hi), 1)
+            return {
+                "z": arr,
+                "colorscale": _scale(DIVERGING),
+                "zmin": -m,
+                "zmax": m,
+                "zmid": 0,
+                "colorbar": bar,
+            }
+        return {
+            "z": arr,
+            "colorscale": _scale(ORANGES),
+            "zmin": 0,
+            "zmax": max(hi, 1),
+            "colorbar": bar,
+        }
+    bar["title"]["text"] = t(f"heatmap.colorbar.{measure}", lang)
+    if measure == "lq":
+        cap = math.log2(LQ_CAP)
+        with np.errstate(divide="ignore"):
+            z = np.log2(np.clip(arr, 1 / LQ_CAP, LQ_CAP))
+        z = np.where(np.isnan(arr), np.nan, z)
+        ticks = [1 / LQ_CAP, 0.5, 1, 2, LQ_CAP]
+        bar |= {
+            "tickvals": [math.log2(v) for v in ticks],
+            "ticktext": [f"≤{ticks[0]:g}", "0.5", "1", "2", f"≥{LQ_CAP:g}"],
+        }
+        return {
+            "z": z,
+            "colorscale": _scale(DIVERGING),
+            "zmin": -cap,
+            "zmax": cap,
+            "zmid": 0,
+            "colorbar": bar,
+        }
+    hi = float(np.nanmax(arr, initial=0)) or 1.0
+    if measure != "count":
+        bar["tickformat"] = ".0%"
+    return {"z": arr, "colorscale": _scale(BLUES), "zmin": 0, "zmax": hi, "colorbar": bar}
+
+
+def _plain(z: np.ndarray) -> list[list[float | None]]:
+    """Nested lists with ``None`` for NaN, so the figure's JSON carries readable numbers."""
+    return [[None if math.isnan(v) else round(float(v), 6) for v in row] for row in z]
+
+
+def _grid(
+    fig: go.Figure,
+    text: list[list[str]],
+    colour: dict,
+    x: list[str],
+    y: list[str],
+) -> None:
+    colour = colour | {"z": _plain(np.asarray(colour["z"], dtype=float))}
+    fig.add_trace(
+        go.Heatmap(
+            **colour,
+            x=x,
+            y=y,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": CELL_FONT},
+            xgap=3,
+            ygap=3,
+            hoverinfo="skip",
+            name="cells",
+        )
+    )
+
+
+def _totals_strip(
+    fig: go.Figure, counts: pd.DataFrame, x: list[str], y: list[str], total: str
+) -> None:
+    """A grey L-shaped strip of row and column totals (counts), outside the cells' scale."""
+    rows, cols = len(y), len(x)
+    z: list[list[float | None]] = [[None] * (cols + 1) for _ in range(rows + 1)]
+    text = [[""] * (cols + 1) for _ in range(rows + 1)]
+    row_tot = counts.sum(axis=1).to_numpy()
+    col_tot = counts.sum(axis=0).to_numpy()
+    for i in range(rows):
+        z[i][cols], text[i][cols] = 0, f"<b>{int(row_tot[i])}</b>"
+    for j in range(cols):
+        z[rows][j], text[rows][j] = 0, f"<b>{int(col_tot[j])}</b>"
+    z[rows][cols], text[rows][cols] = 0, f"<b>{int(counts.to_numpy().sum())}</b>"
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=[*x, total],
+            y=[*y, total],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": TOTAL_FONT, "color": "#1f2933"},
+            colorscale=[[0, TOTAL_FILL], [1, TOTAL_FILL]],
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hoverinfo="skip",
+            name="totals",
+        )
+    )
+
+
+def _hit_layer(
+    fig: go.Figure,
+    x: list[str],
+    y: list[str],
+    hover: list[list[str]],
+    codes: list[list[str]],
+) -> None:
+    """Invisible points at the cell centres: hover text and click-to-select for every cell."""
+    px, py, ph, pc = [], [], [], []
+    for i, yy in enumerate(y):
+        for j, xx in enumerate(x):
+            px.append(xx)
+            py.append(yy)
+            ph.append(hover[i][j])
+            pc.append(codes[i][j])
+    fig.add_trace(
+        go.Scatter(
+            x=px,
+            y=py,
+            mode="markers",
+            marker={"size": 30, "opacity": 0, "symbol": "square"},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            hovertext=ph,
+            hovertemplate="%{hovertext}<extra></extra>",
+            customdata=pc,
+            showlegend=False,
+            name="hit",
+        )
+    )
+
+
+def _frame_layout(
+    fig: go.Figure, x: list[str], y: list[str], total: str, title: str, subtitle: str, height: int
+) -> None:
+    apply_layout(fig, title=title, height=height)
+    lines = max(label.count("<br>") + 1 for label in [*x, total])
+    fig.update_layout(
+        # Title and subtitle at the top of the figure, the top tick labels below them: the top
+        # margin holds both (about 80 px for the titles, 22 px per tick-label line).
+        title={
+            "subtitle": {"text": subtitle, "font": {"size": 16, "color": "#52606d"}},
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
+        margin={"t": 92 + 22 * lines, "r": 10, "l": 10, "b": 10},
+        hoverdistance=-1,
+        hovermode="closest",
+        showlegend=False,
+    )
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[*x, total],
+        range=[-0.5, len(x) + 0.5],  # fixed: the hit-layer markers must not pad the axis
+        side="top",
+        fixedrange=True,
+        showgrid=False,
+        zeroline=False,
+        ticks="",
+        automargin=True,
+        tickangle=0,
+        tickfont={"size": 16, "color": "#1f2933"},
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[*y, total],
+        range=[len(y) + 0.5, -0.5],  # reversed: first row on top, totals at the bottom
+        fixedrange=True,
+        showgrid=False,
+        zeroline=False,
+        ticks="",
+        ticksuffix="  ",
+        automargin=True,
+        tickfont={"size": 16, "color": "#1f2933"},
+    )
+    # Rules between the cells and the totals strip (in data coordinates: exactly the grid).
+    rule = {"color": RULE_COLOR, "width": 2}
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="y",
+        x0=len(x) - 0.5,
+        x1=len(x) - 0.5,
+        y0=-0.5,
+        y1=len(y) + 0.5,
+        line=rule,
+    )
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="y",
+        x0=-0.5,
+        x1=len(x) + 0.5,
+        y0=len(y) - 0.5,
+        y1=len(y) - 0.5,
+        line=rule,
+    )
+
+
+def build_main_heatmap(
+    counts: pd.DataFrame,
+    measure: Measure,
+    source: Source,
+    lang: Lang,
+    selected: tuple[str, str] | None = None,
+) -> go.Figure:
+    """Sector × continent heatmap of ``counts`` (from ``source``) shown as ``measure``.
+
+    The difference view (published − named) is always shown as counts. ``selected`` outlines a
+    cell. Trace 0 holds the cells (``z`` in display order, sectors top to bottom).
+    """
+    if source == "difference":
+        measure = "count"
+    values = measure_matrix(counts, measure)
+    x = [continent_name(c, lang) for c in counts.columns]
+    y = [wrap_label(sector_name(s, lang), lang) for s in counts.index]
+    total = t("heatmap.total", lang)
+    text = [[format_value(v, measure) for v in row] for row in values.to_numpy(dtype=float)]
+
+    fig = go.Figure()
+    _grid(fig, text, _colour(values, measure, source, lang), x, y)
+    _totals_strip(fig, counts, x, y, total)
+
+    measure_label = t(f"heatmap.measure.{measure}", lang)
+    count_label = t("heatmap.hover.count", lang)
+    hint = t("heatmap.hover.click", lang)
+    hover, codes = [], []
+    for i, s in enumerate(counts.index):
+        hrow, crow = [], []
+        for j, c in enumerate(counts.columns):
+            head = f"<b>{sector_name(s, lang)}</b> · {continent_name(c, lang)}"
+            body = f"{measure_label}: {text[i][j]}"
+            if measure != "count":
+                body += f"<br>{count_label}: {int(counts.iat[i, j])}"
+            hrow.append(f"{head}<br>{body}<br><i>{hint}</i>")
+            crow.append(cell_code(s, c))
+        row_total = t("heatmap.hover.row_total", lang, name=sector_name(s, lang))
+        hrow.append(f"{row_total}: {int(counts.iloc[i].sum())}")
+        crow.append("")
+        hover.append(hrow)
+        codes.append(crow)
+    hrow = [
+        f"{t('heatmap.hover.row_total', lang, name=continent_name(c, lang))}: "
+        f"{int(counts[c].sum())}"
+        for c in counts.columns
+    ]
+    hrow.append(f"{total}: {int(counts.to_numpy().sum())}")
+    hover.append(hrow)
+    codes.append([""] * (len(x) + 1))
+    _hit_layer(fig, [*x, total], [*y, total], hover, codes)
+
+    title = f"{t('heatmap.main_title', lang)} · {measure_label}"
+    subtitle = f"{_source_label(source, counts, lang)} · {t('heatmap.totals_note', lang)}"
+    _frame_layout(fig, x, y, total, title, subtitle, height=150 + 78 * (len(y) + 1))
+    if selected is not None and selected[0] in counts.index and selected[1] in counts.columns:
+        i = list(counts.index).index(selected[0])
+        j = list(counts.columns).index(selected[1])
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=j - 0.47,
+            x1=j + 0.47,
+            y0=i - 0.45,
+            y1=i + 0.45,
+            line={"color": SELECT_COLOR, "width": 4},
+            fillcolor="rgba(0,0,0,0)",
+        )
+    return fig
+
+
+def build_country_heatmap(counts: pd.DataFrame, lang: Lang) -> go.Figure:
+    """Country × sector heatmap of named clusters (countries as rows, most clusters on top).
+
+    Empty cells are left blank so the few filled ones stand out; totals are in the grey strip.
+    """
+    x = [wrap_label(sector_name(s, lang), lang, width=12) for s in counts.columns]
+    y = [country_name(c, lang) for c in counts.index]
+    total = t("heatmap.total", lang)
+    arr = counts.to_numpy(dtype=float)
+    text = [[f"{int(v)}" if v else "" for v in row] for row in arr]
+    bar = {
+        "title": {"side": "top", "text": t("heatmap.colorbar.count", lang)},
+        "thickness": 18,
+        "len": 0.85,
+        "outlinewidth": 0,
+    }
+    colour = {
+        "z": arr,
+        "colorscale": _scale(BLUES),
+        "zmin": 0,
+        "zmax": float(arr.max(initial=0)) or 1.0,
+        "colorbar": bar,
+    }
+
+    fig = go.Figure()
+    _grid(fig, text, colour, x, y)
+    _totals_strip(fig, counts, x, y, total)
+    hover, codes = [], []
+    for i, c in enumerate(counts.index):
+        hrow = [
+            f"<b>{country_name(c, lang)}</b> · {sector_name(s, lang)}<br>"
+            f"{t('heatmap.hover.count', lang)}: {int(counts.iat[i, j])}"
+            for j, s in enumerate(counts.columns)
+        ]
+        hrow.append(
+            f"{t('heatmap.hover.row_total', lang, name=country_name(c, lang))}: "
+            f"{int(counts.iloc[i].sum())}"
+        )
+        hover.append(hrow)
+        codes.append([""] * (len(x) + 1))
+    hrow = [
+        f"{t('heatmap.hover.row_total', lang, name=sector_name(s, lang))}: {int(counts[s].sum())}"
+        for s in counts.columns
+    ]
+    hrow.append(f"{total}: {int(arr.sum())}")
+    hover.append(hrow)
+    codes.append([""] * (len(x) + 1))
+    _hit_layer(fig, [*x, total], [*y, total], hover, codes)
+
+    title = t("heatmap.country_title", lang)
+    subtitle = t("heatmap.source.named_n", lang, n=int(arr.sum()))
+    _frame_layout(fig, x, y, total, title, subtitle, height=230 + 44 * (len(y) + 1))
+    fig.update_traces(textfont={"size": 17}, selector={"name": "cells"})
+    fig.update_traces(textfont={"size": 16}, selector={"name": "totals"})
+    return fig
+
+
+def main_table(counts: pd.DataFrame, measure: Measure, source: Source, lang: Lang) -> pd.DataFrame:
+    """The matrix shown, as a table for CSV download: labels in ``lang``, one row per sector,
+    the measure and the source named on every row, and the row total (a count) last.
+    """
+    if source == "difference":
+        measure = "count"
+    values = measure_matrix(counts, measure)
+    values = values.astype(int) if measure == "count" else values.round(4)
+    out = pd.DataFrame(
+        {
+            "sector": list(counts.index),
+            t("heatmap.csv.sector", lang): [sector_name(s, lang) for s in counts.index],
+            t("heatmap.csv.measure", lang): t(f"heatmap.measure.{measure}", lang),
+            t("heatmap.csv.source", lang): _source_label(source, counts, lang),
+        }
+    )
+    for c in counts.columns:
+        out[continent_name(c, lang)] = values[c].to_numpy()
+    out[t("heatmap.csv.total_n", lang)] = counts.sum(axis=1).astype(int).to_numpy()
+    return out
+
+
+def country_table(counts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The country × sector matrix as a table for CSV download (labels in ``lang``)."""
+    out = counts.copy()
+    out.columns = [sector_name(s, lang) for s in counts.columns]
+    out[t("heatmap.csv.total_n", lang)] = counts.sum(axis=1).astype(int)
+    out.insert(0, t("heatmap.csv.country", lang), [country_name(c, lang) for c in counts.index])
+    out.insert(0, "country", list(counts.index))
+    return out.reset_index(drop=True)
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the Chinese labels."""
+    return df.to_csv(index=False).encode("utf-8-sig")

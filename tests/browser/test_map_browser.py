@@ -1,0 +1,203 @@
+"""The map in a real browser, offline: shapes and points drawn, search → click → profile, links.
+
+Screenshots (tests/artifacts): map_zh, map_en, map_profile_zh, map_profile_en, map_hostile.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from PIL import Image
+
+from components import map_view as mv
+from components.charts import SECTOR_COLORS, hex_to_rgb
+from components.data import default_data_dir, load_bundle
+from components.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+BASEL = "basel-health-valley"
+HOSTILE = "<img src=x onerror=alert(1)>"
+PROFILE = {"zh": ("诺华", "罗氏", "巴塞尔健康谷生命科学中心"), "en": ("Novartis", "Roche")}
+
+
+def _deck(page):  # noqa: ANN001, ANN202
+    canvas = page.locator("#deckgl-overlay").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    return canvas
+
+
+def _pixels(page) -> Image.Image:  # noqa: ANN001
+    """The map as the reader sees it (canvas plus tooltip), as an RGB image."""
+    png = _deck(page).screenshot()
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def _near(rgb: tuple[int, ...], target: list[int], tol: int = 12) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(rgb, target, strict=False))
+
+
+def _wait_drawn(page, timeout_s: float = 20) -> Image.Image:  # noqa: ANN001
+    """Wait until the deck has drawn land and at least one cluster colour."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        img = _pixels(page).resize((160, 140))
+        colors = list(img.get_flattened_data())
+        land = sum(_near(c, mv.LAND_RGB, 6) for c in colors)
+        dots = sum(any(_near(c, hex_to_rgb(h), 30) for h in SECTOR_COLORS.values()) for c in colors)
+        if land > 50 and dots > 0:
+            return img
+        if time.monotonic() > deadline:
+            raise AssertionError(f"map not drawn: land={land} dots={dots}")
+        page.wait_for_timeout(500)
+
+
+def _search(page, wait_idle, lang: str, text: str) -> None:  # noqa: ANN001
+    box = page.get_by_role("textbox", name=t("map.search", lang))
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def _click_centre(page, wait_idle) -> None:  # noqa: ANN001
+    canvas = _deck(page)
+    page.wait_for_timeout(1500)  # the view glides to the fitted view
+    box = canvas.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 100
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+def _hover_centre(page):  # noqa: ANN001, ANN202
+    """Hover the centre of the drawn map (where a fitted single cluster sits); the tooltip."""
+    _wait_drawn(page)
+    canvas = _deck(page)
+    page.wait_for_timeout(1500)  # the view glides to the fitted view
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2 - 3, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = page.locator(".deck-tooltip")
+    tip.wait_for(state="visible", timeout=10_000)
+    return tip
+
+
+def _main_text(page) -> str:  # noqa: ANN001
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_draws_shapes_and_points_offline(page, open_app, screenshot, lang: str) -> None:
+    open_app(page, "map", lang=lang)
+    canvas = _deck(page)
+    box = canvas.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300
+    img = _wait_drawn(page)
+    colors = list(img.get_flattened_data())
+    assert sum(_near(c, mv.OCEAN_RGB, 6) for c in colors) > 200, "no ocean background"
+    seen = {
+        code
+        for code, h in SECTOR_COLORS.items()
+        if any(_near(c, hex_to_rgb(h), 30) for c in colors)
+    }
+    assert len(seen) >= 3, f"too few sector colours drawn: {seen}"
+    text = _main_text(page)
+    assert t("map.legend", lang) in text
+    assert "Natural Earth" in text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, f"map_{lang}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_click_profile_and_link(
+    page, browser, base_url, open_app, wait_idle, screenshot, lang: str
+) -> None:
+    open_app(page, "map", lang=lang)
+    _search(page, wait_idle, lang, "Basel")
+    total = len(load_bundle(default_data_dir()).clusters)
+    assert t("map.count", lang, shown=1, total=total) in _main_text(page)
+    _wait_drawn(page)
+    _click_centre(page, wait_idle)  # the only point, at the centre of the fitted view
+    text = _main_text(page)
+    for name in PROFILE[lang]:
+        assert name in text, name
+    params = parse_qs(urlparse(page.url).query)
+    assert params.get("cluster") == [BASEL] and params.get("q") == ["Basel"]
+    screenshot(page, f"map_profile_{lang}")
+
+    # The copied link opens the same view in a fresh browser context (a new session).
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    other = context.new_page()
+    external: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    other.route("**/*", guard)
+    try:
+        other.goto(page.url)
+        wait_idle(other)
+        text = _main_text(other)
+        for name in PROFILE[lang]:
+            assert name in text, name
+        assert other.get_by_role("textbox", name=t("map.search", lang)).input_value() == "Basel"
+        assert not external, external
+    finally:
+        context.close()
+
+
+def test_tooltip_on_hover(page, open_app, wait_idle) -> None:
+    open_app(page, "map", lang="en", q="Basel")
+    tip = _hover_centre(page)
+    text = tip.inner_text()
+    assert "Health Valley Basel" in text and "巴塞尔健康谷生命科学中心" in text
+    assert "Switzerland" in text and "Pharmaceuticals" in text
+
+
+# --- hostile data: a separate server on a copy of the data with a hostile name ----------------
+
+
+@pytest.fixture(scope="module")
+def hostile_url(app_server, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
+    """The app on a data copy whose Basel cluster and Novartis carry an HTML payload."""
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("geo"))
+    for name, old, new in [
+        ("clusters.csv", "Health Valley Basel Life Sciences Hub", f"{HOSTILE} Basel & Co"),
+        ("organizations.csv", ",Novartis,", f",{HOSTILE} Novartis,"),
+    ]:
+        path = data / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with app_server(data_dir=data, name="server-hostile") as url:
+        yield url
+
+
+def test_hostile_names_show_as_text(page, hostile_url, wait_idle, screenshot) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{hostile_url}/map?lang=en&q=Basel&cluster={BASEL}")
+    wait_idle(page)
+    tip = _hover_centre(page)
+    assert f"{HOSTILE} Basel & Co" in tip.inner_text()  # shown as text, not double-escaped
+    assert tip.locator("img").count() == 0
+    main = page.locator('[data-testid="stMain"]')
+    assert f"{HOSTILE} Basel & Co" in main.inner_text()
+    assert f"{HOSTILE} Novartis" in main.inner_text()
+    assert main.locator("img[src=x]").count() == 0
+    page.wait_for_timeout(500)
+    assert not dialogs, dialogs
+    screenshot(page, "map_hostile")

@@ -1,0 +1,210 @@
+"""Heatmap builders: cells, labels and text in the chosen language; totals kept off the scale."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from components.data import CONTINENTS, SECTORS, load_bundle
+from components.heatmap_charts import (
+    build_country_heatmap,
+    build_main_heatmap,
+    country_table,
+    format_value,
+    main_table,
+    to_csv_bytes,
+    wrap_label,
+)
+from components.i18n import LANGS, catalogue, continent_name, country_name, sector_name, t
+from components.matrices import MEASURES, SOURCES, country_matrix, named_matrix, published_matrix
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle()
+
+
+@pytest.fixture(scope="module")
+def counts(bundle) -> dict[str, pd.DataFrame]:
+    published = published_matrix(bundle.sector_continent)
+    named = named_matrix(bundle.clusters)
+    return {"published": published, "named": named, "difference": published - named}
+
+
+def _spec(fig) -> dict:
+    return json.loads(fig.to_json())
+
+
+def _strip(label: str) -> str:
+    return label.replace("<br>", "" if any("\u4e00" <= ch <= "\u9fff" for ch in label) else " ")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("measure", MEASURES)
+@pytest.mark.parametrize("source", SOURCES)
+def test_main_heatmap_labels_and_text(counts, lang: str, measure: str, source: str) -> None:
+    spec = _spec(build_main_heatmap(counts[source], measure, source, lang))
+    cells = spec["data"][0]
+    assert cells["type"] == "heatmap"
+    assert cells["x"] == [continent_name(c, lang) for c in CONTINENTS]
+    assert [_strip(y) for y in cells["y"]] == [sector_name(s, lang) for s in SECTORS]
+    assert len(cells["z"]) == len(SECTORS) and all(len(r) == len(CONTINENTS) for r in cells["z"])
+    # A number (or the "undefined" dash) printed in every cell, large enough for a projector.
+    assert all(txt.strip() for row in cells["text"] for txt in row)
+    assert cells["texttemplate"] == "%{text}"
+    assert cells["textfont"]["size"] >= 16
+    assert cells["colorbar"]["title"]["text"]
+    title = spec["layout"]["title"]
+    shown = "count" if source == "difference" else measure
+    assert t(f"heatmap.measure.{shown}", lang) in title["text"]
+    n = int(counts[source].to_numpy().sum())
+    assert t(f"heatmap.source.{source}_n", lang, n=n) in title["subtitle"]["text"]
+
+
+def test_count_z_is_the_matrix(counts) -> None:
+    cells = _spec(build_main_heatmap(counts["published"], "count", "published", "en"))["data"][0]
+    assert cells["z"] == counts["published"].astype(float).to_numpy().tolist()
+    assert cells["zmin"] == 0
+
+
+def test_measures_change_z(counts) -> None:
+    zs = {
+        m: _spec(build_main_heatmap(counts["published"], m, "published", "zh"))["data"][0]["z"]
+        for m in MEASURES
+    }
+    assert len({json.dumps(z) for z in zs.values()}) == len(MEASURES)
+
+
+def test_lq_is_diverging_and_centred_on_one(counts) -> None:
+    spec = _spec(build_main_heatmap(counts["published"], "lq", "published", "en"))
+    cells = spec["data"][0]
+    assert cells["zmid"] == 0 and cells["zmin"] == -cells["zmax"]  # log2 scale: 0 ↔ LQ 1
+    ticks = dict(zip(cells["colorbar"]["ticktext"], cells["colorbar"]["tickvals"], strict=True))
+    assert ticks["1"] == 0
+    i, j = SECTORS.index("consumer"), CONTINENTS.index("EU")
+    lq = (9 / 55) / (17 / 150)
+    assert cells["z"][i][j] == pytest.approx(math.log2(lq), abs=1e-5)
+    assert cells["text"][i][j] == f"{lq:.2f}"
+    k = CONTINENTS.index("OC")
+    assert cells["text"][SECTORS.index("nev")][k] == "0"  # an empty cell: LQ 0, clipped colour
+    assert cells["z"][SECTORS.index("nev")][k] == cells["zmin"]
+
+
+def test_difference_is_counts_of_the_unnamed(counts) -> None:
+    spec = _spec(build_main_heatmap(counts["difference"], "lq", "difference", "zh"))
+    cells = spec["data"][0]
+    assert sum(v for row in cells["z"] for v in row) == 36
+    assert t("heatmap.measure.count", "zh") in spec["layout"]["title"]["text"]
+
+
+def test_totals_are_a_separate_grey_strip(counts) -> None:
+    spec = _spec(build_main_heatmap(counts["published"], "share_continent", "published", "en"))
+    totals = spec["data"][1]
+    assert totals["type"] == "heatmap" and totals["showscale"] is False
+    assert {c for _, c in totals["colorscale"]} == {totals["colorscale"][0][1]}
+    assert totals["x"][-1] == totals["y"][-1] == t("heatmap.total", "en")
+    assert totals["text"][-1][-1] == "<b>150</b>"
+    assert totals["text"][SECTORS.index("consumer")][-1] == "<b>17</b>"  # counts, not shares
+    assert totals["text"][-1][CONTINENTS.index("EU")] == "<b>55</b>"
+
+
+def test_hit_layer_carries_cell_codes(counts) -> None:
+    spec = _spec(build_main_heatmap(counts["named"], "count", "named", "zh"))
+    hit = spec["data"][-1]
+    assert hit["type"] == "scatter" and hit["marker"]["opacity"] == 0
+    codes = [c for c in hit["customdata"] if c]
+    assert len(codes) == len(SECTORS) * len(CONTINENTS)
+    assert "consumer.EU" in codes
+    assert spec["layout"]["xaxis"]["fixedrange"] and spec["layout"]["yaxis"]["fixedrange"]
+
+
+def test_selected_cell_is_outlined(counts) -> None:
+    plain = _spec(build_main_heatmap(counts["published"], "count", "published", "zh"))
+    chosen = _spec(
+        build_main_heatmap(counts["published"], "count", "published", "zh", ("consumer", "EU"))
+    )
+    assert len(chosen["layout"]["shapes"]) == len(plain["layout"]["shapes"]) + 1
+    box = chosen["layout"]["shapes"][-1]
+    assert box["type"] == "rect"
+    assert box["x0"] < CONTINENTS.index("EU") < box["x1"]
+    assert box["y0"] < SECTORS.index("consumer") < box["y1"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_country_heatmap(bundle, lang: str) -> None:
+    matrix = country_matrix(bundle.clusters)
+    spec = _spec(build_country_heatmap(matrix, lang))
+    cells = spec["data"][0]
+    assert cells["y"] == [country_name(c, lang) for c in matrix.index]
+    assert [_strip(x) for x in cells["x"]] == [sector_name(s, lang) for s in SECTORS]
+    assert cells["z"] == matrix.astype(float).to_numpy().tolist()
+    for row, values in zip(cells["text"], matrix.to_numpy(), strict=True):
+        assert row == [str(v) if v else "" for v in values]
+    assert spec["data"][1]["text"][-1][-1] == "<b>114</b>"
+    assert spec["layout"]["height"] > 44 * len(matrix)
+
+
+def test_wrap_label() -> None:
+    assert wrap_label("生物医药及高端医疗器械", "zh") == "生物医药及<br>高端医疗器械"
+    assert wrap_label("新材料", "zh") == "新材料"
+    nev = "New-energy & connected vehicles"
+    assert wrap_label(nev, "en") == "New-energy &<br>connected vehicles"
+    assert wrap_label("Consumer goods", "en") == "Consumer goods"
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "text"),
+    [
+        (9.0, "count", "9"),
+        (9 / 55, "share_continent", "16%"),
+        (0.001, "share_sector", "<1%"),
+        (0.0, "share_sector", "0%"),
+        (1.4439, "lq", "1.44"),
+        (0.0, "lq", "0"),
+        (float("nan"), "lq", "–"),
+    ],
+)
+def test_format_value(value: float, measure: str, text: str) -> None:
+    assert format_value(value, measure) == text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_main_table_and_csv(counts, lang: str) -> None:
+    table = main_table(counts["published"], "share_continent", "published", lang)
+    assert table["sector"].tolist() == list(SECTORS)
+    eu = continent_name("EU", lang)
+    assert table.loc[table["sector"] == "consumer", eu].iat[0] == pytest.approx(9 / 55, abs=1e-4)
+    assert table[t("heatmap.csv.total_n", lang)].sum() == 150
+    measure = t("heatmap.measure.share_continent", lang)
+    assert set(table[t("heatmap.csv.measure", lang)]) == {measure}
+    raw = to_csv_bytes(table)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert list(back.columns) == list(table.columns)
+    assert sector_name("consumer", lang) in back[t("heatmap.csv.sector", lang)].tolist()
+
+
+def test_difference_table_is_counts(counts) -> None:
+    table = main_table(counts["difference"], "lq", "difference", "en")
+    assert table[continent_name("AS", "en")].sum() == 36
+    assert set(table[t("heatmap.csv.measure", "en")]) == {t("heatmap.measure.count", "en")}
+
+
+def test_country_table(bundle) -> None:
+    table = country_table(country_matrix(bundle.clusters), "zh")
+    assert table["country"].iat[0] == "USA"
+    assert table[t("heatmap.csv.country", "zh")].iat[0] == "美国"
+    assert table[t("heatmap.csv.total_n", "zh")].sum() == 114
+
+
+def test_every_dynamic_key_exists() -> None:
+    keys = set(catalogue())
+    for m in MEASURES:
+        assert {f"heatmap.measure.{m}", f"heatmap.explain.{m}", f"heatmap.colorbar.{m}"} <= keys
+    for s in SOURCES:
+        assert {f"heatmap.source.{s}", f"heatmap.source.{s}_n"} <= keys
+    assert {"heatmap.explain.difference", "heatmap.colorbar.difference"} <= keys
