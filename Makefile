@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint unit app browser clean
+.PHONY: run test lint unit app browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,6 @@ test: lint $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/bench_pages.py

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from components.i18n import catalogue, t
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Every page listed in app.py.
 PAGES = ["pages/overview.py", "pages/map.py", "pages/heatmap.py"]
@@ -63,3 +66,40 @@ def test_unknown_and_malformed_params_are_noticed(make_app) -> None:
     assert "bogus" not in at.query_params
     # Falls back to the default language.
     assert at.title[0].value == t("app.title", "zh")
+
+
+def _cluster_ids(at) -> list[str]:
+    from components.map_view import LAYER_CLUSTERS
+
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    (layer,) = [x for x in spec["layers"] if x["id"] == LAYER_CLUSTERS]
+    return [p["cluster_id"] for p in layer["data"]]
+
+
+def test_language_switch_keeps_other_view_state(make_app) -> None:
+    at = make_app("pages/map.py", sector="nev", q="Shanghai")
+    before = _cluster_ids(at)
+    assert before and len(before) < 10
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert not at.exception
+    assert at.query_params.get("lang") in ("en", ["en"])
+    assert at.query_params.get("sector") in ("nev", ["nev"])
+    assert at.query_params.get("q") in ("Shanghai", ["Shanghai"])
+    assert _cluster_ids(at) == before
+    assert at.title[0].value == t("map.title", "en")
+
+
+def test_broken_data_folder_gives_a_clear_message(make_app, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    text = (data / "clusters.csv").read_text(encoding="utf-8")
+    (data / "clusters.csv").write_text(text.replace(",biomed,", ",bogus,", 1), encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(data))
+    for lang in ("zh", "en"):
+        at = make_app("pages/overview.py", lang=lang)
+        assert not at.exception
+        message = at.error[0].value
+        assert "clusters.csv" in message and "sector" in message and "bogus" in message
+        assert message.startswith(t("app.data_error", lang, error="")[:6])
