@@ -93,7 +93,7 @@ def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:
     apply_layout(fig, height=120 + 46 * len(cov))
     fig.update_layout(
         barmode="stack",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
         xaxis={"title": t("common.clusters", lang), "range": [0, cov["published"].max() * 1.15]},
         yaxis={"autorange": "reversed", "automargin": True},
         bargap=0.3,

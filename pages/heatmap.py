@@ -37,10 +37,9 @@ SEEN_KEY = "hm_selection_seen"  # the last chart selection acted upon
 SMALL_CONTINENT = 10  # below this many clusters a continent's LQs are flagged as volatile
 
 lang = current_lang()
-st.title(t("heatmap.title", lang))
-st.caption(t("heatmap.intro", lang))
-
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
+st.title(t("heatmap.title", lang))
+st.caption(t("heatmap.intro", lang, total=int(bundle.sector_continent["clusters"].sum())))
 by_source = source_matrices(bundle.sector_continent, bundle.clusters)
 
 # --- controls -----------------------------------------------------------------------------------

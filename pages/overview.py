@@ -15,7 +15,15 @@ head = ov.headline(bundle)
 
 st.title(t("app.title", lang))
 st.caption(t("app.subtitle", lang))
-st.markdown(t("overview.about", lang, publisher=t("app.publisher", lang)))
+st.markdown(
+    t(
+        "overview.about",
+        lang,
+        publisher=t("app.publisher", lang),
+        total=head.total,
+        trends=head.trends,
+    )
+)
 
 cols = st.columns(5)
 cols[0].metric(t("overview.metric_total", lang), head.total)
