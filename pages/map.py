@@ -6,7 +6,7 @@ import streamlit as st
 from components import map_view as mv
 from components.cached import get_bundle
 from components.captions import source_line
-from components.data import CONTINENTS, SECTORS, DataError, reconciliation
+from components.data import CONTINENTS, SECTORS, reconciliation
 from components.geo import load_countries
 from components.i18n import continent_name, country_name, sector_name, t
 from components.safe import escape_md
@@ -19,11 +19,7 @@ lang = current_lang()
 st.title(t("map.title", lang))
 st.caption(t("map.intro", lang))
 
-try:
-    bundle = get_bundle()
-except DataError as err:
-    st.error(t("app.data_error", lang, error=escape_md(err)))
-    st.stop()
+bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
 
 clusters = mv.jitter_duplicates(bundle.clusters)
 index = mv.search_index(clusters, bundle.organizations)
