@@ -35,7 +35,7 @@ browser: $(VENV)/.dev
 	$(BIN)/python -m pytest tests/browser
 
 test: lint $(VENV)/.dev
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --cov=components --cov=pages --cov-report=term:skip-covered
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -9,6 +9,7 @@ import streamlit as st
 from components.cached import get_bundle
 from components.data import DataError
 from components.i18n import t
+from components.registry import DEFAULT_PAGE, sections
 from components.widgets import begin_run, drop_unbound_params, language_switch
 
 ROOT = Path(__file__).parent
@@ -23,17 +24,21 @@ st.set_page_config(
 begin_run()
 lang = language_switch()
 
-# Every page, listed explicitly with a stable url_path (st.navigation stops auto-discovery).
-PAGES = [
-    ("pages/overview.py", "overview", "nav.overview", ":material/dashboard:"),
-    ("pages/map.py", "map", "nav.map", ":material/public:"),
-    ("pages/heatmap.py", "heatmap", "nav.heatmap", ":material/grid_on:"),
-]
+# Every page of components/registry.py, grouped by section (st.navigation stops auto-discovery).
 page = st.navigation(
-    [
-        st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=url == "overview")
-        for path, url, key, icon in PAGES
-    ]
+    {
+        t(f"nav.section.{section}", lang): [
+            st.Page(
+                spec.path,
+                title=t(spec.title_key, lang),
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=spec == DEFAULT_PAGE,
+            )
+            for spec in specs
+        ]
+        for section, specs in sections().items()
+    }
 )
 st.sidebar.caption(t("app.subtitle", lang))
 try:

@@ -20,8 +20,9 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from components.data import load_bundle  # noqa: E402
+from components.registry import PAGES as REGISTRY  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/heatmap.py"]
+PAGES = [spec.path for spec in REGISTRY]
 REPEAT = 7
 
 

@@ -1,46 +1,53 @@
-"""Source lines: every chart and table says where its numbers come from."""
+"""Source lines: every chart and table says where its numbers come from. No ``st.*``."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from components.i18n import Lang, t
+import pandas as pd
 
-_TABLE = re.compile(r"^table (\d+-\d+)$")
-_FIGURE = re.compile(r"^figure (\d+-\d+)$")
-_ANNEX_ROW = re.compile(r"^annex row (\d+)$")
-_SECTION = re.compile(r"^ch(\d+)\.(\d+)$")
-_CHAPTER = re.compile(r"^ch(\d+)$")
-
-
-def cite(ref: str, lang: Lang) -> str:
-    """A ``source_ref`` (``table 2-10``, ``annex row 5``, ``ch6.3`` …) in words; else as is."""
-    ref = ref.strip()
-    if m := _TABLE.match(ref):
-        return t("source.report_table", lang, ref=m[1])
-    if m := _FIGURE.match(ref):
-        return t("source.report_figure", lang, ref=m[1])
-    if m := _ANNEX_ROW.match(ref):
-        return t("source.report_annex_row", lang, n=m[1])
-    if ref == "annex":
-        return t("source.report_annex", lang)
-    if m := _SECTION.match(ref):
-        return t("source.report_section", lang, n=m[1], m=m[2])
-    if m := _CHAPTER.match(ref):
-        return t("source.report_chapter", lang, n=m[1])
-    if ref == "preface":
-        return t("source.report_preface", lang)
-    return ref
+from components.i18n import Lang, join_list, parenthesize, t
+from components.sources import cite, parse_ref
 
 
 def source_line(lang: Lang, refs: Sequence[str] = (), computed_from: str | None = None) -> str:
-    """``来源：报告图 2-1；根据…计算`` / ``Source: report figure 2-1; computed from …``."""
+    """``来源：报告图 2-1；根据…计算（报告）`` / ``Source: report figure 2-1; computed from …``."""
     parts = [cite(r, lang) for r in refs]
     if computed_from:
         parts.append(t("source.computed_from", lang, what=computed_from))
-    sep = "；" if lang == "zh" else "; "
-    report = t("app.report_short", lang)
-    body = sep.join(parts)
-    tail = f"（{report}）" if lang == "zh" else f" ({report})"
-    return t("source.prefix", lang) + body + tail
+    body = join_list(parts, lang, "clause")
+    return t("source.prefix", lang) + body + parenthesize(t("app.report_short", lang), lang)
+
+
+def ranges(numbers: Iterable[int]) -> str:
+    """``[1, 2, 3, 7, 9, 10]`` → ``"1–3, 7, 9–10"`` (sorted, duplicates dropped)."""
+    values = sorted({int(n) for n in numbers})
+    out: list[str] = []
+    start = prev = None
+    for n in [*values, None]:
+        if start is not None and (n is None or n != prev + 1):
+            out.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return ", ".join(out)
+
+
+def cluster_sources(clusters: pd.DataFrame, lang: Lang) -> str:
+    """Where the named clusters come from, read from the data: ``报告附表第 1–104 行；报告表 2-10``.
+
+    Another edition (``DATA_DIR``) gets its own annex rows and tables.
+    """
+    annex = clusters["annex_no"].notna()
+    parts = []
+    if annex.any():
+        parts.append(t("source.annex_rows", lang, rows=ranges(clusters.loc[annex, "annex_no"])))
+    refs = sorted({r for r in clusters.loc[~annex, "source_ref"] if parse_ref(r)})
+    parts += [cite(r, lang) for r in refs]
+    return join_list(parts, lang, "clause")
+
+
+def cluster_list_source(clusters: pd.DataFrame, lang: Lang) -> str:
+    """``具名集群（报告附表第 1–104 行；报告表 2-10）``: the named clusters as a source."""
+    return t("source.cluster_list", lang, what=cluster_sources(clusters, lang))

@@ -22,9 +22,21 @@ import pandera.pandas as pa
 import pycountry
 
 from components.sources import annex_row, chapter_of, is_valid_ref
+from components.vocab import (
+    CLUSTER_MATCHES,
+    CONTINENTS,
+    GEO_PRECISIONS,
+    POLICY_PERIODS,
+    PROVENANCES,
+    QUALIFIERS,
+    ROLES,
+    SECTION_KINDS,
+    SECTORS,
+    THEMES,
+    TREND_COUNT,
+    UNITS,
+)
 
-SECTORS: tuple[str, ...] = ("electronics", "equipment", "biomed", "materials", "consumer", "nev")
-CONTINENTS: tuple[str, ...] = ("NA", "EU", "AS", "OC", "SA")
 FILES: dict[str, str] = {
     "clusters": "clusters.csv",
     "organizations": "organizations.csv",
@@ -34,46 +46,6 @@ FILES: dict[str, str] = {
     "trends": "trends.csv",
     "sections": "sections.csv",
 }
-
-GEO_PRECISIONS: tuple[str, ...] = ("city", "region", "country")
-ROLES: tuple[str, ...] = ("lead_enterprise", "research_institution")
-CLUSTER_MATCHES: tuple[str, ...] = ("exact", "inferred")
-POLICY_PERIODS: tuple[str, ...] = ("2005-2021", "2022-2023")
-PROVENANCES: tuple[str, ...] = ("report", "public record")
-THEMES: tuple[str, ...] = (
-    "innovation",
-    "cluster",
-    "digital",
-    "green",
-    "sme",
-    "supply-chain",
-    "basic-research",
-    "regional",
-    "industry-revival",
-    "high-tech",
-    "jobs",
-)
-UNITS: tuple[str, ...] = (
-    "percent",
-    "count",
-    "usd_100m",
-    "usd_billion",
-    "gbp_billion",
-    "clusters",
-    "firms",
-    "years",
-    "times",
-    "other",
-)
-QUALIFIERS: tuple[str, ...] = ("about", "nearly", "over", "exact")
-SECTION_KINDS: dict[str, int] = {  # kind -> the chapter it belongs to
-    "value": 1,
-    "tech_theme": 3,
-    "regional_policy": 4,
-    "research_theme": 5,
-    "recommendation": 7,
-}
-TREND_COUNT = 8
 ANNEX_MAX = 150
 
 SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -632,26 +604,3 @@ def load_bundle(data_dir: Path | str | None = None) -> Bundle:
     _check_trends(frames["trends"])
     _check_sections(frames["sections"])
     return Bundle(**{name: frame.reset_index(drop=True) for name, frame in frames.items()})
-
-
-def reconciliation(bundle: Bundle) -> pd.DataFrame:
-    """Figure 2-1's count per sector x continent against the clusters named in the dataset.
-
-    Columns ``sector``, ``continent``, ``published``, ``named``, ``unnamed`` (= published -
-    named); one row per pair in ``SECTORS`` x ``CONTINENTS`` order.
-    """
-    published = bundle.sector_continent.groupby(["sector", "continent"])["clusters"].sum()
-    named = bundle.clusters.groupby(["sector", "continent"]).size()
-    rows = [
-        (s, c, int(published.get((s, c), 0)), int(named.get((s, c), 0)))
-        for s in SECTORS
-        for c in CONTINENTS
-    ]
-    rec = pd.DataFrame(rows, columns=["sector", "continent", "published", "named"])
-    rec["unnamed"] = rec["published"] - rec["named"]
-    return rec
-
-
-def unnamed_total(bundle: Bundle) -> int:
-    """How many clusters figure 2-1 counts that the dataset does not name."""
-    return int(reconciliation(bundle)["unnamed"].sum())

@@ -9,14 +9,13 @@ heatmap cells, but it can select scatter points, and each point's ``customdata``
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import apply_layout
-from components.i18n import Lang, continent_name, country_name, sector_name, t
+from components.i18n import Lang, continent_name, country_name, sector_name, t, wrap_label
 from components.matrices import Measure, Source, cell_code, measure_matrix
 
 # ColorBrewer schemes (colour-blind safe).
@@ -35,16 +34,6 @@ EMPTY = "–"
 def _scale(colors: list[str]) -> list[list[object]]:
     n = len(colors) - 1
     return [[i / n, c] for i, c in enumerate(colors)]
-
-
-def wrap_label(text: str, lang: Lang, width: int = 18) -> str:
-    """Break a long axis label onto two or more lines with ``<br>`` (Chinese after 及)."""
-    if lang == "zh":
-        if len(text) > 6 and "及" in text[1:-1]:
-            head, tail = text.split("及", 1)
-            return f"{head}及<br>{tail}"
-        return text
-    return "<br>".join(textwrap.wrap(text, width=width)) or text
 
 
 def format_value(value: float, measure: Measure) -> str:
@@ -436,8 +425,3 @@ def country_table(counts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     out.insert(0, t("heatmap.csv.country", lang), [country_name(c, lang) for c in counts.index])
     out.insert(0, "country", list(counts.index))
     return out.reset_index(drop=True)
-
-
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the Chinese labels."""
-    return df.to_csv(index=False).encode("utf-8-sig")

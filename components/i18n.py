@@ -14,7 +14,9 @@ Category names (continents, sectors, countries) are localised by the helpers bel
 from __future__ import annotations
 
 import gettext
+import textwrap
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -77,6 +79,37 @@ def t(key: str, lang: Lang, /, **fmt: object) -> str:
     """
     text = catalogue()[key][lang]
     return text.format(**fmt) if fmt else text
+
+
+def punct(name: str, lang: Lang) -> str:
+    """Punctuation by language: ``list`` (、), ``clause`` (；), ``colon`` (：), ``stop`` (。)."""
+    return t(f"punct.{name}", lang)
+
+
+def join_list(items: Iterable[object], lang: Lang, sep: str = "list") -> str:
+    """Items joined the way the language lists them (``甲、乙`` / ``a, b``); ``sep="clause"``
+    joins clauses (``；`` / ``; ``)."""
+    return punct(sep, lang).join(str(i) for i in items)
+
+
+def parenthesize(text: str, lang: Lang) -> str:
+    """``（text）`` in Chinese, `` (text)`` in English."""
+    return t("punct.paren", lang, text=text)
+
+
+def localized_col(field: str, lang: Lang) -> str:
+    """The column holding ``field`` in ``lang``: ``name`` → ``name_zh`` / ``name_en``."""
+    return f"{field}_{lang}"
+
+
+def wrap_label(text: str, lang: Lang, width: int = 18) -> str:
+    """Break a long label onto lines with ``<br>``: Chinese after 及, English by words."""
+    if lang == "zh":
+        if len(text) > 6 and "及" in text[1:-1]:
+            head, tail = text.split("及", 1)
+            return f"{head}及<br>{tail}"
+        return text
+    return "<br>".join(textwrap.wrap(text, width=width)) or text
 
 
 def other(lang: Lang) -> Lang:

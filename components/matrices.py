@@ -8,12 +8,15 @@ Counts come from two sources that must never be mixed silently: the report's fig
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
-from components.data import CONTINENTS, SECTORS
+from components.vocab import CONTINENTS, SECTORS
+
+if TYPE_CHECKING:
+    from components.data import Bundle
 
 Measure = Literal["count", "share_continent", "share_sector", "lq"]
 Source = Literal["published", "named", "difference"]
@@ -49,7 +52,11 @@ def named_matrix(clusters: pd.DataFrame) -> pd.DataFrame:
 
 
 def difference_matrix(published: pd.DataFrame, named: pd.DataFrame) -> pd.DataFrame:
-    """Published − named: clusters counted by figure 2-1 but not named in the available text."""
+    """Published − named: clusters counted by figure 2-1 but not named in the available text.
+
+    The one definition of "unnamed" in the app: the reconciliation, the overview, the map's notes
+    and the heatmap's drill-down all read it from here.
+    """
     return published - named
 
 
@@ -150,6 +157,17 @@ def parse_cell(raw: object) -> tuple[str, str] | None:
     return None
 
 
+def clicked_cells(event: object) -> list[str]:
+    """The cell codes of the points picked in a plotly selection event (``customdata``)."""
+    try:
+        points = event["selection"]["points"] or []  # type: ignore[index]
+    except (KeyError, TypeError):
+        return []
+    return [
+        p["customdata"] for p in points if isinstance(p, dict) and parse_cell(p.get("customdata"))
+    ]
+
+
 def cell_clusters(clusters: pd.DataFrame, sector: str, continent: str) -> pd.DataFrame:
     """The named clusters of one cell, in annex order (table-only clusters last)."""
     mask = (clusters["sector"] == sector) & (clusters["continent"] == continent)
@@ -160,9 +178,36 @@ def cell_clusters(clusters: pd.DataFrame, sector: str, continent: str) -> pd.Dat
 
 
 def cell_summary(
-    published: pd.DataFrame, named: pd.DataFrame, sector: str, continent: str
+    matrices: dict[Source, pd.DataFrame], sector: str, continent: str
 ) -> dict[str, int]:
-    """``published``, ``named`` and ``unnamed`` counts of one cell."""
-    p = int(published.at[sector, continent])
-    n = int(named.at[sector, continent])
-    return {"published": p, "named": n, "unnamed": p - n}
+    """``published``, ``named`` and ``unnamed`` counts of one cell of :func:`source_matrices`."""
+    return {
+        key: int(matrices[src].at[sector, continent])
+        for key, src in (("published", "published"), ("named", "named"), ("unnamed", "difference"))
+    }
+
+
+def reconciliation(bundle: Bundle) -> pd.DataFrame:
+    """Figure 2-1's count per sector x continent against the clusters named in the dataset.
+
+    Columns ``sector``, ``continent``, ``published``, ``named``, ``unnamed`` (published − named,
+    :func:`difference_matrix`); one row per pair in ``SECTORS`` x ``CONTINENTS`` order.
+    """
+    m = source_matrices(bundle.sector_continent, bundle.clusters)
+    rows = [
+        (
+            s,
+            c,
+            int(m["published"].at[s, c]),
+            int(m["named"].at[s, c]),
+            int(m["difference"].at[s, c]),
+        )
+        for s in SECTORS
+        for c in CONTINENTS
+    ]
+    return pd.DataFrame(rows, columns=["sector", "continent", "published", "named", "unnamed"])
+
+
+def unnamed_total(bundle: Bundle) -> int:
+    """How many clusters figure 2-1 counts that the dataset does not name."""
+    return int(reconciliation(bundle)["unnamed"].sum())

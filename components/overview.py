@@ -8,8 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import apply_layout
-from components.data import CONTINENTS, SECTORS, Bundle, reconciliation
+from components.data import Bundle
 from components.i18n import Lang, continent_name, sector_name, t
+from components.matrices import reconciliation
+from components.vocab import CONTINENTS, SECTORS
 
 NAMED_COLOR = "#0B5394"
 UNNAMED_COLOR = "#C9D3DD"
@@ -23,7 +25,6 @@ class Headline:
     named: int  # clusters named in the available text
     unnamed: int  # counted but not named
     countries: int  # countries among the named clusters
-    continents: int  # continents with at least one counted cluster
     policies: int
     trends: int
 
@@ -36,7 +37,6 @@ def headline(bundle: Bundle) -> Headline:
         named=len(bundle.clusters),
         unnamed=int(rec["unnamed"].sum()),
         countries=int(bundle.clusters["country"].nunique()),
-        continents=int((rec.groupby("continent")["published"].sum() > 0).sum()),
         policies=len(bundle.policies),
         trends=len(bundle.trends),
     )
@@ -50,6 +50,19 @@ def coverage(bundle: Bundle, by: str) -> pd.DataFrame:
     order = CONTINENTS if by == "continent" else SECTORS
     rec = reconciliation(bundle).groupby(by)[["published", "named", "unnamed"]].sum()
     return rec.reindex(list(order)).fillna(0).astype(int).reset_index()
+
+
+def coverage_table(cov: pd.DataFrame, by: str, lang: Lang) -> pd.DataFrame:
+    """The coverage counts as the CSV download shows them: localised labels and column names."""
+    namer = continent_name if by == "continent" else sector_name
+    return pd.DataFrame(
+        {
+            t(f"common.{by}", lang): [namer(code, lang) for code in cov[by]],
+            t("overview.col.published", lang): cov["published"].astype(int),
+            t("overview.legend_named", lang): cov["named"].astype(int),
+            t("overview.legend_unnamed", lang): cov["unnamed"].astype(int),
+        }
+    )
 
 
 def unnamed_by_sector(bundle: Bundle) -> pd.DataFrame:

@@ -8,7 +8,7 @@ fit is dropped and reported back so the page can show a small notice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 MAX_TEXT = 100
@@ -73,3 +73,42 @@ def is_default(value: object, default: object) -> bool:
     if isinstance(value, list | tuple) and isinstance(default, list | tuple):
         return tuple(value) == tuple(default)
     return value == default
+
+
+@dataclass(frozen=True)
+class Click:
+    """What a chart's click state remembers between reruns.
+
+    ``value``: the selected item (a cluster id, a cell code …) or None; ``url``: the query value
+    last written for it (to tell a link the user followed from our own write); ``seen``: the last
+    chart selection acted upon (a rerun re-sends the same selection, which must not undo a choice
+    made elsewhere, e.g. in a list or with a close button).
+    """
+
+    value: str | None = None
+    url: str | None = None
+    seen: tuple[str, ...] = ()
+
+
+def next_click(
+    state: Click, url_raw: str | None, picked: Sequence[str], valid: Callable[[str], bool]
+) -> tuple[Click, tuple[str, ...]]:
+    """The click state after one rerun, and the URL values rejected on the way.
+
+    1. A URL value that differs from the one last written came from outside (a shared link, a
+       drill-down link, Back): it wins if ``valid``, else it is rejected. A URL without the
+       parameter keeps the remembered value (the page was reopened from the sidebar).
+    2. A chart selection not seen before wins; the same selection again, or an empty one, does not.
+    """
+    value, rejected = state.value, ()
+    if url_raw is not None and url_raw != state.url:
+        if valid(url_raw):
+            value = url_raw
+        else:
+            rejected = (url_raw,)
+    fresh = tuple(picked)
+    if fresh != state.seen:
+        chosen = [p for p in fresh if valid(p)]
+        if chosen:
+            value = chosen[0]
+    return Click(value=value, url=value, seen=fresh), rejected

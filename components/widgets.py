@@ -12,15 +12,19 @@ from typing import Any
 
 import streamlit as st
 
-from components import urlstate
-from components.i18n import DEFAULT_LANG, LANGS, Lang, t
+from components import router, urlstate
+from components.filters import Filters, country_options
+from components.i18n import DEFAULT_LANG, LANGS, Lang, continent_name, country_name, sector_name, t
+from components.vocab import CONTINENTS, SECTORS
 
 _SEEN = "_url_seen"  # names bound during the current run
 _LANG_KEY = "url_lang"
+_LANG_LAST = "_lang_last"  # the language before a click that cleared the switch
 
 
 def begin_run() -> None:
-    """Reset the per-run record of bound URL parameters (called by ``app.py`` each run)."""
+    """Mark the run as routed and reset its record of bound URL parameters (``app.py``)."""
+    router.mark_routed()
     st.session_state[_SEEN] = set()
 
 
@@ -62,64 +66,40 @@ def drop_unbound_params() -> None:
             del st.query_params[name]
 
 
-def require_router() -> None:
-    """Re-run through ``app.py`` when Streamlit ran a page script bare.
-
-    A freshly started server sees the ``pages/`` folder and, until some session has called
-    ``st.navigation``, runs a deep link such as ``/map`` as a legacy multipage script: no router,
-    no language switch. ``app.py`` marks every routed run (``begin_run``); a run without the mark
-    switches the process to ``st.navigation`` mode, as its first call would, and re-runs.
-    """
-    if _SEEN in st.session_state:
-        return
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
-
 def current_lang() -> Lang:
     """The language of this session (URL ``?lang=`` first, then the switch, default 中文).
 
     Every page calls this first, so it also makes sure the page runs inside the router.
     """
-    require_router()
+    router.require_router()
     value = st.session_state.get(_LANG_KEY)
     return value if value in LANGS else DEFAULT_LANG
+
+
+def _keep_lang() -> None:
+    """A click on the selected language clears the switch: keep the language it had."""
+    if st.session_state.get(_LANG_KEY) not in LANGS:
+        st.session_state[_LANG_KEY] = st.session_state.get(_LANG_LAST, DEFAULT_LANG)
 
 
 def language_switch() -> Lang:
     """The sidebar language switch, bound to ``?lang=zh|en``."""
     parsed = urlstate.parse_choice(st.query_params.get("lang"), LANGS, DEFAULT_LANG)
     key = _init("lang", parsed)
+    if st.session_state.get(key) not in LANGS:
+        st.session_state[key] = st.session_state.get(_LANG_LAST, DEFAULT_LANG)
     st.sidebar.segmented_control(
-        t("app.language", current_lang()),
+        t("app.language", st.session_state[key]),
         options=list(LANGS),
         format_func=lambda v: {"zh": "中文", "en": "English"}[v],
         key=key,
         selection_mode="single",
+        on_change=_keep_lang,
     )
-    if st.session_state.get(key) not in LANGS:  # a click on the selected option clears it
-        st.session_state[key] = DEFAULT_LANG
     lang = current_lang()
+    st.session_state[_LANG_LAST] = lang
     sync("lang", lang, DEFAULT_LANG)
     return lang
-
-
-def url_selectbox(
-    name: str,
-    label: str,
-    options: Sequence[str],
-    default: str,
-    format_func: Callable[[str], str] = str,
-    container: Any = st,
-    **kwargs: Any,
-) -> str:
-    """A selectbox over codes, bound to ``?name=code``."""
-    key = _init(name, urlstate.parse_choice(st.query_params.get(name), options, default))
-    value = container.selectbox(label, options, format_func=format_func, key=key, **kwargs)
-    sync(name, value, default)
-    return value
 
 
 def url_radio(
@@ -179,25 +159,88 @@ def url_slug(name: str, valid: Sequence[str]) -> str | None:
     return parsed.value  # type: ignore[return-value]
 
 
-def show_fig(
-    fig: Any,
-    *,
-    key: str,
-    filename: str,
-    source: str,
-    on_select: str = "ignore",
-    selection_mode: str | Sequence[str] = "points",
-) -> Any:
-    """Show a plotly figure the house way (toolbar config, PNG name) followed by its source line."""
-    from components.charts import plotly_config
+def url_click(
+    name: str,
+    chart_key: str,
+    valid: Callable[[str], bool],
+    picked: Callable[[object], Sequence[str]],
+) -> tuple[str | None, str]:
+    """The item selected by clicking a chart, kept in ``?name=``; returns ``(value, key)``.
 
-    event = st.plotly_chart(
-        fig,
-        key=key,
-        on_select=on_select,  # type: ignore[arg-type]
-        selection_mode=selection_mode,  # type: ignore[arg-type]
-        config=plotly_config(filename),
-        width="stretch",
+    Draw the chart with the returned ``key``. ``picked`` reads the chart's selection event (from
+    ``st.session_state[key]``) into item ids; ``valid`` says whether an id (from a click or the
+    URL) exists. A shared link, a drill-down link or Back sets the value through the URL; a
+    new click sets it; :func:`set_click` (a list, a close button) sets it from elsewhere. Rules
+    in :func:`components.urlstate.next_click`.
+    """
+    _seen(name)
+    state_key, gen_key = f"_click_{chart_key}", f"_click_gen_{chart_key}"
+    key = f"{chart_key}_{st.session_state.get(gen_key, 0)}"
+    state = st.session_state.get(state_key, urlstate.Click())
+    state, rejected = urlstate.next_click(
+        state, st.query_params.get(name), picked(st.session_state.get(key)), valid
     )
-    st.caption(source)
-    return event
+    for raw in rejected:
+        _notice(name, raw)
+    st.session_state[state_key] = state
+    sync(name, state.value or "", "")
+    return state.value, key
+
+
+def set_click(chart_key: str, value: str | None) -> None:
+    """Select ``value`` (None clears) for the chart ``chart_key`` from outside the chart.
+
+    Use as a widget callback. The chart gets a fresh key, so a click on the item it showed as
+    selected before counts again.
+    """
+    state_key, gen_key = f"_click_{chart_key}", f"_click_gen_{chart_key}"
+    old = st.session_state.get(state_key, urlstate.Click())
+    st.session_state[state_key] = urlstate.Click(value=value, url=old.url, seen=())
+    st.session_state[gen_key] = st.session_state.get(gen_key, 0) + 1
+
+
+def filter_bar(
+    clusters: object,
+    lang: Lang,
+    *,
+    search: bool = True,
+    container: Any = st,
+) -> Filters:
+    """Continent, country, sector and search filters over ``clusters``, bound to the URL
+    (``?continent=EU&country=DEU&sector=biomed&q=Basel``); returns the frozen ``Filters``."""
+    cols = container.columns([1, 1, 1, 1.4] if search else [1, 1, 1])
+    present = set(clusters["continent"])  # type: ignore[index]
+    continents = url_multiselect(
+        "continent",
+        t("filter.continent", lang),
+        [c for c in CONTINENTS if c in present],
+        format_func=lambda c: continent_name(c, lang),
+        container=cols[0],
+        placeholder=t("filter.all", lang),
+    )
+    countries = url_multiselect(
+        "country",
+        t("filter.country", lang),
+        country_options(clusters, continents, lang),  # type: ignore[arg-type]
+        format_func=lambda c: country_name(c, lang),
+        container=cols[1],
+        placeholder=t("filter.all", lang),
+    )
+    sectors = url_multiselect(
+        "sector",
+        t("filter.sector", lang),
+        list(SECTORS),
+        format_func=lambda s: sector_name(s, lang),
+        container=cols[2],
+        placeholder=t("filter.all", lang),
+    )
+    query = ""
+    if search:
+        query = url_text_input(
+            "q",
+            t("filter.search", lang),
+            container=cols[3],
+            placeholder=t("filter.search_placeholder", lang),
+            help=t("filter.search_help", lang),
+        )
+    return Filters(continents, countries, sectors, query)

@@ -5,35 +5,31 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import urlstate
 from components.cached import get_bundle
-from components.captions import source_line
-from components.data import CONTINENTS
+from components.captions import cluster_list_source, source_line
+from components.display import show_fig
 from components.heatmap_charts import (
     build_country_heatmap,
     build_main_heatmap,
     country_table,
     main_table,
-    to_csv_bytes,
 )
-from components.i18n import continent_name, country_name, sector_name, t
+from components.i18n import continent_name, country_name, join_list, sector_name, t
 from components.matrices import (
     MEASURES,
     SOURCES,
     cell_clusters,
-    cell_code,
-    cell_codes,
     cell_summary,
+    clicked_cells,
     country_matrix,
     parse_cell,
     source_matrices,
 )
 from components.safe import escape_md
-from components.widgets import current_lang, show_fig, sync, url_multiselect, url_radio
+from components.vocab import CONTINENTS
+from components.widgets import current_lang, set_click, url_click, url_multiselect, url_radio
 
 CHART_KEY = "hm_main_chart"
-CELL_KEY = "hm_cell"  # the selected cell code (session), mirrored in ?cell=
-SEEN_KEY = "hm_selection_seen"  # the last chart selection acted upon
 SMALL_CONTINENT = 10  # below this many clusters a continent's LQs are flagged as volatile
 
 lang = current_lang()
@@ -64,43 +60,26 @@ measure = url_radio(
 )
 
 
-# --- selected cell: ?cell= on the first visit, then clicks on the chart ------------------------
-def _selected_cell() -> tuple[str, str] | None:
-    """The cell to list: a new click on the chart wins, else the session's (first from ?cell=)."""
-    if CELL_KEY not in st.session_state:
-        parsed = urlstate.parse_choice(st.query_params.get("cell"), cell_codes(), "")
-        st.session_state[CELL_KEY] = parsed.value
-        for raw in parsed.rejected:
-            st.toast(t("app.bad_param", lang, name="cell", value=raw[:40]), icon="⚠️")
-    event = st.session_state.get(CHART_KEY) or {}
-    points = (event.get("selection") or {}).get("points") or []
-    signature = repr([p.get("customdata") for p in points])
-    if signature != st.session_state.get(SEEN_KEY):  # act on a selection once, ignore clearing
-        st.session_state[SEEN_KEY] = signature
-        clicked = [p["customdata"] for p in points if parse_cell(p.get("customdata"))]
-        if clicked:
-            st.session_state[CELL_KEY] = clicked[0]
-    cell = parse_cell(st.session_state[CELL_KEY])
-    sync("cell", cell_code(*cell) if cell else "", "")
-    return cell
+# --- selected cell: ?cell= (a link) or a click on the chart -------------------------------------
+cell_value, chart_key = url_click(
+    "cell", CHART_KEY, valid=lambda c: parse_cell(c) is not None, picked=clicked_cells
+)
+cell = parse_cell(cell_value)
 
-
-def _clear_cell() -> None:
-    st.session_state[CELL_KEY] = ""
-
-
-cell = _selected_cell()
 
 # --- main heatmap -------------------------------------------------------------------------------
 counts = by_source[source]
 shown = "count" if source == "difference" else measure
 refs = [] if source == "named" else ["figure 2-1"]
-computed = None if source == "published" else t("source.cluster_list", lang)
+named_source = cluster_list_source(bundle.clusters, lang)
+computed = None if source == "published" else named_source
 show_fig(
     build_main_heatmap(counts, measure, source, lang, selected=cell),
-    key=CHART_KEY,
-    filename=f"heatmap_{source}_{shown}",
+    key=chart_key,
+    name=f"heatmap_{source}_{shown}",
     source=source_line(lang, refs, computed),
+    lang=lang,
+    table=main_table(counts, measure, source, lang),
     on_select="rerun",
     selection_mode="points",
 )
@@ -108,23 +87,16 @@ st.markdown(t(f"heatmap.explain.{'difference' if source == 'difference' else mea
 if shown == "lq":
     small = [c for c in CONTINENTS if 0 < counts[c].sum() < SMALL_CONTINENT]
     if small:
-        sep = "、" if lang == "zh" else ", "
         st.caption(
             t(
                 "heatmap.lq_small",
                 lang,
-                names=sep.join(continent_name(c, lang) for c in small),
-                counts=sep.join(f"{continent_name(c, lang)} {int(counts[c].sum())}" for c in small),
+                names=join_list((continent_name(c, lang) for c in small), lang),
+                counts=join_list(
+                    (f"{continent_name(c, lang)} {int(counts[c].sum())}" for c in small), lang
+                ),
             )
         )
-st.download_button(
-    t("common.download_csv", lang),
-    data=to_csv_bytes(main_table(counts, measure, source, lang)),
-    file_name=f"heatmap_{source}_{shown}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key="hm_main_csv",
-)
 
 # --- drill-down ---------------------------------------------------------------------------------
 if cell is None:
@@ -140,8 +112,10 @@ else:
             continent=continent_name(continent, lang),
         )
     )
-    clear.button(t("heatmap.cell.clear", lang), on_click=_clear_cell, key="hm_clear")
-    summary = cell_summary(by_source["published"], by_source["named"], sector, continent)
+    clear.button(
+        t("heatmap.cell.clear", lang), on_click=set_click, args=(CHART_KEY, None), key="hm_clear"
+    )
+    summary = cell_summary(by_source, sector, continent)
     st.markdown(t("heatmap.cell.counts", lang, **summary))
     if summary["unnamed"] > 0:
         st.info(t("heatmap.cell.unnamed", lang, n=summary["unnamed"]), icon=":material/help:")
@@ -152,7 +126,7 @@ else:
         st.caption(t("heatmap.cell.none", lang))
     cols = st.columns(2)
     for i, row in enumerate(members.itertuples(index=False)):
-        name = row.name_zh if lang == "zh" else row.name_en
+        name = getattr(row, f"name_{lang}")
         cols[i % 2].page_link(
             "pages/map.py",
             label=escape_md(f"{name} · {country_name(row.country, lang)}"),
@@ -178,15 +152,9 @@ else:
     show_fig(
         build_country_heatmap(by_country, lang),
         key="hm_country_chart",
-        filename="heatmap_country_sector",
-        source=source_line(lang, computed_from=t("source.cluster_list", lang)),
+        name="heatmap_country_sector",
+        source=source_line(lang, computed_from=named_source),
+        lang=lang,
+        table=country_table(by_country, lang),
     )
     st.markdown(t("heatmap.country.explain", lang))
-    st.download_button(
-        t("common.download_csv", lang),
-        data=to_csv_bytes(country_table(by_country, lang)),
-        file_name="heatmap_country_sector.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="hm_country_csv",
-    )

@@ -4,10 +4,11 @@ import streamlit as st
 
 from components import overview as ov
 from components.cached import get_bundle
-from components.captions import source_line
-from components.i18n import continent_name, sector_name, t
+from components.captions import cluster_list_source, cluster_sources, source_line
+from components.display import show_fig
+from components.i18n import continent_name, join_list, punct, sector_name, t
 from components.safe import escape_md
-from components.widgets import current_lang, show_fig
+from components.widgets import current_lang
 
 lang = current_lang()
 bundle = get_bundle()
@@ -32,7 +33,6 @@ cols[2].metric(t("overview.metric_unnamed", lang), head.unnamed)
 cols[3].metric(t("overview.metric_countries", lang), head.countries)
 cols[4].metric(t("overview.metric_policies", lang), head.policies)
 
-gap = ov.unnamed_by_sector(bundle)
 parts = [
     t(
         "overview.gap_part",
@@ -41,28 +41,41 @@ parts = [
         sector=sector_name(row.sector, lang),
         continent=continent_name(row.continent, lang),
     )
-    for row in gap.itertuples()
+    for row in ov.unnamed_by_sector(bundle).itertuples()
 ]
 st.info(
-    t("overview.gap", lang, named=head.named, total=head.total, unnamed=head.unnamed)
-    + ("；" if lang == "zh" else "; ").join(parts)
-    + ("。" if lang == "zh" else "."),
+    t(
+        "overview.gap",
+        lang,
+        named=head.named,
+        total=head.total,
+        unnamed=head.unnamed,
+        where=cluster_sources(bundle.clusters, lang),
+    )
+    + join_list(parts, lang, "clause")
+    + punct("stop", lang),
     icon=":material/info:",
 )
 
-source = source_line(lang, ["figure 2-1"], t("source.cluster_list", lang))
+source = source_line(lang, ["figure 2-1"], cluster_list_source(bundle.clusters, lang))
 left, right = st.columns(2)
-with left:
-    st.subheader(t("overview.by_continent", lang))
-    fig = ov.build_coverage_bar(ov.coverage(bundle, "continent"), "continent", lang)
-    show_fig(fig, key="ov_continent", filename="clusters_by_continent", source=source)
-with right:
-    st.subheader(t("overview.by_sector", lang))
-    fig = ov.build_coverage_bar(ov.coverage(bundle, "sector"), "sector", lang)
-    show_fig(fig, key="ov_sector", filename="clusters_by_sector", source=source)
+for col, by, title in (
+    (left, "continent", "overview.by_continent"),
+    (right, "sector", "overview.by_sector"),
+):
+    with col:
+        st.subheader(t(title, lang))
+        cov = ov.coverage(bundle, by)
+        show_fig(
+            ov.build_coverage_bar(cov, by, lang),
+            key=f"ov_{by}",
+            name=f"clusters_by_{by}",
+            source=source,
+            lang=lang,
+            table=ov.coverage_table(cov, by, lang),
+        )
 
 st.subheader(t("overview.trends", lang, n=head.trends))
-title_col = f"title_{lang}"
-for _, row in bundle.trends.sort_values("trend_no").iterrows():
-    st.markdown(f"**{int(row['trend_no'])}.** {escape_md(row[title_col])}")
+for row in bundle.trends.sort_values("trend_no").itertuples(index=False):
+    st.markdown(f"**{int(row.trend_no)}.** {escape_md(getattr(row, f'title_{lang}'))}")
 st.caption(source_line(lang, ["ch6"]))

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from components.i18n import catalogue, t
+from components.registry import PAGES as REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Every page listed in app.py.
-PAGES = ["pages/overview.py", "pages/map.py", "pages/heatmap.py"]
+# Every page of the registry app.py navigates.
+PAGES = [spec.path for spec in REGISTRY]
 
 
 def _texts(at) -> str:
@@ -103,3 +104,32 @@ def test_broken_data_folder_gives_a_clear_message(make_app, tmp_path, monkeypatc
         message = at.error[0].value
         assert "clusters.csv" in message and "sector" in message and "bogus" in message
         assert message.startswith(t("app.data_error", lang, error="")[:6])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_charts_export_png_name_and_csv_of_the_data_shown(
+    make_app, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    from components import display, export
+    from components import overview as ov
+    from components.data import load_bundle
+
+    written: list[bytes] = []
+
+    def spy(frame):  # noqa: ANN001, ANN202
+        written.append(export.csv_bytes(frame))
+        return written[-1]
+
+    monkeypatch.setattr(display, "csv_bytes", spy)
+    at = make_app("pages/overview.py", lang=lang)
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    names = [c["toImageButtonOptions"]["filename"] for c in configs]
+    assert names == [f"clusters_by_continent_{lang}", f"clusters_by_sector_{lang}"]
+    assert len(at.get("download_button")) == 2
+    bundle = load_bundle()
+    expected = [
+        export.csv_bytes(ov.coverage_table(ov.coverage(bundle, by), by, lang))
+        for by in ("continent", "sector")
+    ]
+    assert written == expected
+    assert written[0].startswith(b"\xef\xbb\xbf")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from components.captions import cluster_list_source
 from components.data import load_bundle
 from components.i18n import LANGS, continent_name, country_name, sector_name, t
 from components.matrices import cell_clusters
@@ -66,7 +67,9 @@ def test_switching_measure_and_source_changes_the_figure(make_app) -> None:
     assert _param(at, "measure") == "share_continent"
     at.radio(key="url_source").set_value("named").run()
     assert _z(at) != z_share
-    assert t("source.computed_from", "en", what=t("source.cluster_list", "en")) in _texts(at)
+    named = cluster_list_source(load_bundle().clusters, "en")
+    assert t("source.computed_from", "en", what=named) in _texts(at)
+    assert "1–104" in named and "table 2-10" in named
     at.radio(key="url_source").set_value("difference").run()
     assert sum(v for row in _z(at) for v in row) == 36
     assert at.radio(key="url_measure").disabled

@@ -8,8 +8,8 @@ import pytest
 
 from components import map_view as mv
 from components.cached import get_bundle
-from components.data import reconciliation
 from components.i18n import t
+from components.matrices import reconciliation
 from components.safe import escape_md
 
 MAP = "pages/map.py"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components.data import CONTINENTS, SECTORS, load_bundle
+from components.data import load_bundle
 from components.i18n import t
 from components.matrices import cell_clusters
+from components.vocab import CONTINENTS, SECTORS
 
 MAIN_COLS = len(CONTINENTS) + 1  # + totals column
 MAIN_ROWS = len(SECTORS) + 1  # + totals row

@@ -57,7 +57,7 @@ def _wait_drawn(page, timeout_s: float = 20) -> Image.Image:  # noqa: ANN001
 
 
 def _search(page, wait_idle, lang: str, text: str) -> None:  # noqa: ANN001
-    box = page.get_by_role("textbox", name=t("map.search", lang))
+    box = page.get_by_role("textbox", name=t("filter.search", lang))
     box.fill(text)
     box.press("Enter")
     page.wait_for_timeout(300)
@@ -152,7 +152,7 @@ def test_search_click_profile_and_link(
         text = _main_text(other)
         for name in PROFILE[lang]:
             assert name in text, name
-        assert other.get_by_role("textbox", name=t("map.search", lang)).input_value() == "Basel"
+        assert other.get_by_role("textbox", name=t("filter.search", lang)).input_value() == "Basel"
         assert not external, external
     finally:
         context.close()

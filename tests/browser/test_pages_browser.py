@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from components.registry import DEFAULT_PAGE
+from components.registry import PAGES as REGISTRY
+
 # The default page (overview) is served at "/"; the others at their url_path.
-PAGES = ["", "map", "heatmap"]
+PAGES = ["" if spec == DEFAULT_PAGE else spec.url_path for spec in REGISTRY]
+DEEP_LINKS = [spec.url_path for spec in REGISTRY if spec != DEFAULT_PAGE]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -46,7 +50,7 @@ def test_language_switch_updates_url(page, open_app, wait_idle) -> None:
     assert "Clusters counted" in page.locator('[data-testid="stMain"]').inner_text()
 
 
-@pytest.mark.parametrize("path", ["map", "heatmap"])
+@pytest.mark.parametrize("path", DEEP_LINKS)
 def test_deep_link_on_a_fresh_server_goes_through_the_router(page, app_server, path: str) -> None:
     """The first request a new server gets may be a shared deep link: it must get the full frame."""
     with app_server(name=f"server-fresh-{path}") as url:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from components.captions import cite, source_line
+from components.captions import cluster_list_source, cluster_sources, ranges, source_line
 from components.safe import escape_html, escape_md
+from components.sources import cite
 
 
 @pytest.mark.parametrize(
@@ -42,3 +43,26 @@ def test_escape_md_neutralises_markup() -> None:
 
 def test_escape_html() -> None:
     assert escape_html('<b a="1">') == "&lt;b a=&quot;1&quot;&gt;"
+
+
+def test_ranges() -> None:
+    assert ranges([3, 1, 2, 7, 9, 10, 2]) == "1–3, 7, 9–10"
+    assert ranges([]) == ""
+    assert ranges([5]) == "5"
+
+
+def test_cluster_sources_are_read_from_the_data() -> None:
+    import pandas as pd
+
+    from components.data import load_bundle
+
+    clusters = load_bundle().clusters
+    assert cluster_sources(clusters, "zh") == "报告附表第 1–104 行；报告表 2-10"
+    assert cluster_sources(clusters, "en") == "report annex rows 1–104; report table 2-10"
+    assert cluster_list_source(clusters, "en") == (
+        "the named clusters (report annex rows 1–104; report table 2-10)"
+    )
+    # Another edition: its own rows.
+    other = pd.DataFrame({"annex_no": [1, 2, 5], "source_ref": ["annex row 1"] * 3})
+    other["annex_no"] = other["annex_no"].astype("Int64")
+    assert cluster_sources(other, "en") == "report annex rows 1–2, 5"

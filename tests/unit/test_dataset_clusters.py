@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.data import CONTINENTS, SECTORS, Bundle, load_bundle, reconciliation, unnamed_total
+from components.data import Bundle, load_bundle
+from components.matrices import reconciliation, unnamed_total
+from components.vocab import CONTINENTS, SECTORS
+from tests.report_source import read_source
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCE = Path(__file__).parents[2].parent / "shared" / "source" / "000_a869ec9c63978e83.txt"
 
 CONTINENT_ZH = {"北美洲": "NA", "欧洲": "EU", "亚洲": "AS", "澳洲": "OC", "南美洲": "SA"}
 COUNTRY_ZH = {
@@ -72,9 +74,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 @pytest.fixture(scope="module")
 def source() -> str:
-    if not SOURCE.is_file():
-        pytest.skip(f"report source text not found at {SOURCE} (needed for the fidelity tests)")
-    return SOURCE.read_text(encoding="utf-8")
+    return read_source()
 
 
 def _block(text: str, start: str, end: str) -> list[str]:

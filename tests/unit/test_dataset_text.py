@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.report_source import read_source
+
 REPO = Path(__file__).parents[2]
 DATA = REPO / "data"
-SOURCE = REPO.parent / "shared" / "source" / "000_a869ec9c63978e83.txt"
 
 THEMES = {
     "innovation",
@@ -81,9 +82,7 @@ def read(name: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def source() -> str:
-    if not SOURCE.is_file():
-        pytest.skip(f"report text not available at {SOURCE}")
-    return SOURCE.read_text(encoding="utf-8")
+    return read_source()
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,26 @@ import math
 import pandas as pd
 import pytest
 
-from components.data import CONTINENTS, SECTORS, load_bundle
+from components.data import load_bundle
+from components.export import csv_bytes
 from components.heatmap_charts import (
     build_country_heatmap,
     build_main_heatmap,
     country_table,
     format_value,
     main_table,
-    to_csv_bytes,
+)
+from components.i18n import (
+    LANGS,
+    catalogue,
+    continent_name,
+    country_name,
+    sector_name,
+    t,
     wrap_label,
 )
-from components.i18n import LANGS, catalogue, continent_name, country_name, sector_name, t
 from components.matrices import MEASURES, SOURCES, country_matrix, named_matrix, published_matrix
+from components.vocab import CONTINENTS, SECTORS
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +189,7 @@ def test_main_table_and_csv(counts, lang: str) -> None:
     assert table[t("heatmap.csv.total_n", lang)].sum() == 150
     measure = t("heatmap.measure.share_continent", lang)
     assert set(table[t("heatmap.csv.measure", lang)]) == {measure}
-    raw = to_csv_bytes(table)
+    raw = csv_bytes(table)
     assert raw.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert list(back.columns) == list(table.columns)

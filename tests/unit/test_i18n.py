@@ -14,8 +14,11 @@ from components.i18n import (
     catalogue,
     continent_name,
     country_name,
+    join_list,
     normalize_lang,
     other,
+    parenthesize,
+    punct,
     sector_name,
     t,
 )
@@ -47,7 +50,7 @@ def test_every_key_used_in_code_exists() -> None:
 
 
 def test_categories_are_named_in_both_languages() -> None:
-    from components.data import CONTINENTS, SECTORS
+    from components.vocab import CONTINENTS, SECTORS
 
     for lang in LANGS:
         assert len({continent_name(c, lang) for c in CONTINENTS}) == len(CONTINENTS)
@@ -92,3 +95,43 @@ def test_duplicate_keys_across_files_are_rejected(tmp_path: Path) -> None:
     (tmp_path / "b.toml").write_text('[x.y]\nzh = "二"\nen = "two"\n', encoding="utf-8")
     with pytest.raises(CatalogueError, match="duplicate"):
         catalogue(tmp_path)
+
+
+CODE_FILES = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py")]
+LITERAL_KEY = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+DYNAMIC_PREFIX = re.compile(r"""f["']([a-z0-9_.]+)\{""")
+
+
+def test_every_catalogue_key_is_used() -> None:
+    """No dead strings: each key appears in the code, literally or under an f-string prefix."""
+    literal: set[str] = set()
+    prefixes: set[str] = set()
+    for path in CODE_FILES:
+        text = path.read_text(encoding="utf-8")
+        literal |= set(LITERAL_KEY.findall(text))
+        prefixes |= {p for p in DYNAMIC_PREFIX.findall(text) if "." in p}
+    unused = sorted(
+        k for k in catalogue() if k not in literal and not any(k.startswith(p) for p in prefixes)
+    )
+    assert not unused, f"catalogue keys no code uses: {unused}"
+
+
+def test_no_language_branches_outside_i18n() -> None:
+    """Wording and punctuation differ by language through the catalogue, not ``lang == "zh"``."""
+    branch = re.compile(r"""lang\s*[!=]=\s*["'](zh|en)["']|["'](zh|en)["']\s*[!=]=\s*lang""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in CODE_FILES
+        if path.name != "i18n.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if branch.search(line)
+    ]
+    assert not offenders, f"language branches outside i18n: {offenders}"
+
+
+def test_punctuation_and_lists() -> None:
+    assert join_list(["甲", "乙"], "zh") == "甲、乙"
+    assert join_list(["a", "b"], "en") == "a, b"
+    assert join_list(["a", "b"], "zh", "clause") == "a；b"
+    assert punct("colon", "zh") == "：" and punct("colon", "en") == ": "
+    assert parenthesize("x", "zh") == "（x）" and parenthesize("x", "en") == " (x)"

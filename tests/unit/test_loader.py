@@ -14,17 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.data import (
-    CONTINENTS,
-    FILES,
-    SECTORS,
-    DataError,
-    default_data_dir,
-    load_bundle,
-    reconciliation,
-    unnamed_total,
-)
+from components.data import FILES, DataError, default_data_dir, load_bundle
+from components.matrices import reconciliation, unnamed_total
 from components.sources import annex_row, chapter_of, is_valid_ref
+from components.vocab import CONTINENTS, SECTORS
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 OWN_FILES = ("clusters.csv", "organizations.csv", "sector_continent.csv")

@@ -8,7 +8,10 @@ import json
 import pandas as pd
 import pytest
 
+from components import export, safe, vocab
+from components import filters as flt
 from components import map_view as mv
+from components import profile as pf
 from components.charts import SECTOR_COLORS, hex_to_rgb
 from components.data import Bundle
 from components.i18n import t
@@ -114,13 +117,13 @@ def _ids(frame: pd.DataFrame) -> list[str]:
 
 
 def test_filters_by_continent_country_sector(clusters, organizations) -> None:
-    idx = mv.search_index(clusters, organizations)
-    assert len(mv.apply_filters(clusters, mv.Filters(), idx)) == len(clusters)
-    eu = mv.apply_filters(clusters, mv.Filters(continents=("EU",)), idx)
+    idx = flt.search_index(clusters, organizations)
+    assert len(flt.apply_filters(clusters, flt.Filters(), idx)) == len(clusters)
+    eu = flt.apply_filters(clusters, flt.Filters(continents=("EU",)), idx)
     assert set(eu["continent"]) == {"EU"} and len(eu) == 4
-    deu = mv.apply_filters(clusters, mv.Filters(countries=("DEU",), sectors=("biomed",)), idx)
+    deu = flt.apply_filters(clusters, flt.Filters(countries=("DEU",), sectors=("biomed",)), idx)
     assert _ids(deu) == ["munich-biotech"]
-    both = mv.apply_filters(clusters, mv.Filters(sectors=("biomed", "nev")), idx)
+    both = flt.apply_filters(clusters, flt.Filters(sectors=("biomed", "nev")), idx)
     assert len(both) == 5
 
 
@@ -145,21 +148,21 @@ def test_filters_by_continent_country_sector(clusters, organizations) -> None:
     ],
 )
 def test_search(clusters, organizations, query: str, expected: list[str] | None) -> None:
-    idx = mv.search_index(clusters, organizations)
-    got = _ids(mv.apply_filters(clusters, mv.Filters(query=query), idx))
+    idx = flt.search_index(clusters, organizations)
+    got = _ids(flt.apply_filters(clusters, flt.Filters(query=query), idx))
     assert got == (expected if expected is not None else _ids(clusters))
 
 
 def test_search_combines_with_filters(clusters, organizations) -> None:
-    idx = mv.search_index(clusters, organizations)
-    f = mv.Filters(continents=("AS",), sectors=("materials",), query="seoul")
-    assert _ids(mv.apply_filters(clusters, f, idx)) == ["seoul-c"]
+    idx = flt.search_index(clusters, organizations)
+    f = flt.Filters(continents=("AS",), sectors=("materials",), query="seoul")
+    assert _ids(flt.apply_filters(clusters, f, idx)) == ["seoul-c"]
 
 
 def test_country_options_follow_continents(clusters) -> None:
-    assert set(mv.country_options(clusters, ("EU",), "en")) == {"CHE", "FRA", "DEU"}
-    assert set(mv.country_options(clusters, (), "zh")) == {"CHE", "FRA", "DEU", "KOR", "USA"}
-    assert mv.country_options(clusters, ("EU",), "en") == ["FRA", "DEU", "CHE"]  # by name
+    assert set(flt.country_options(clusters, ("EU",), "en")) == {"CHE", "FRA", "DEU"}
+    assert set(flt.country_options(clusters, (), "zh")) == {"CHE", "FRA", "DEU", "KOR", "USA"}
+    assert flt.country_options(clusters, ("EU",), "en") == ["FRA", "DEU", "CHE"]  # by name
 
 
 # --- points, jitter and the deck -----------------------------------------------------------------
@@ -234,7 +237,7 @@ def test_tooltip_zh_has_other_language_name(points) -> None:
 
 
 def test_tooltip_strips_control_characters() -> None:
-    assert mv._plain("a\nb\x00c") == "a b c" and mv._plain(float("nan")) == ""
+    assert safe.plain_text("a\nb\x00c") == "a b c" and safe.plain_text(float("nan")) == ""
 
 
 def test_initial_view_fits_filtered(points) -> None:
@@ -301,7 +304,7 @@ def test_table_and_csv_roundtrip(clusters) -> None:
     frame = mv.table_frame(clusters, "zh")
     assert list(frame.columns)[:3] == [t("map.col.cluster_id", "zh"), "中文名称", "英文名称"]
     assert frame[t("map.col.country", "zh")].iloc[0] == "瑞士"
-    data = mv.csv_bytes(frame)
+    data = export.csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(back.columns) == list(frame.columns) and len(back) == len(frame)
@@ -314,37 +317,37 @@ def test_table_and_csv_roundtrip(clusters) -> None:
 
 
 def test_jurisdictions_include_eu_for_members() -> None:
-    assert mv.jurisdictions("FRA") == ("FRA", "EU")
-    assert mv.jurisdictions("CHE") == ("CHE",)
-    assert mv.jurisdictions("USA") == ("USA",)
-    assert len(mv.EU_MEMBERS) == 27 and "GBR" not in mv.EU_MEMBERS
+    assert vocab.jurisdictions("FRA") == ("FRA", "EU")
+    assert vocab.jurisdictions("CHE") == ("CHE",)
+    assert vocab.jurisdictions("USA") == ("USA",)
+    assert len(vocab.EU_MEMBERS) == 27 and "GBR" not in vocab.EU_MEMBERS
 
 
 def test_nearby_same_sector_by_distance(clusters) -> None:
-    near = mv.nearby(clusters, "basel-health-valley")
+    near = pf.nearby(clusters, "basel-health-valley")
     assert _ids(near) == ["alsace-biovalley", "munich-biotech", "boston-bio"]
     assert near["distance_km"].is_monotonic_increasing
     assert near["distance_km"].iloc[0] == pytest.approx(115, abs=10)
-    assert mv.nearby(clusters, "nope").empty
-    assert len(mv.nearby(clusters, "basel-health-valley", n=1)) == 1
+    assert pf.nearby(clusters, "nope").empty
+    assert len(pf.nearby(clusters, "basel-health-valley", n=1)) == 1
 
 
 def test_profile_data(bundle) -> None:
-    p = mv.profile(bundle, "basel-health-valley")
+    p = pf.profile(bundle, "basel-health-valley")
     assert p is not None
     assert p.cluster["name_en"] == "Health Valley Basel"
     assert p.organizations["org_id"].tolist() == ["novartis", "roche", "unibas"]
     assert p.policies["policy_id"].tolist() == ["che-innovation"]  # Switzerland: not in the EU
-    assert mv.profile(bundle, "alsace-biovalley").policies["policy_id"].tolist() == [
+    assert pf.profile(bundle, "alsace-biovalley").policies["policy_id"].tolist() == [
         "fra-poles",
         "eu-cluster-memo",
     ]
-    assert mv.profile(bundle, "nope") is None
+    assert pf.profile(bundle, "nope") is None
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_profile_html_both_languages(bundle, lang: str) -> None:
-    html = mv.profile_html(mv.profile(bundle, "basel-health-valley"), lang)
+    html = pf.profile_html(pf.profile(bundle, "basel-health-valley"), lang)
     for text in (
         "诺华",
         "Novartis",
@@ -365,7 +368,7 @@ def test_profile_html_both_languages(bundle, lang: str) -> None:
 
 
 def test_profile_html_escapes_everything(bundle) -> None:
-    html = mv.profile_html(mv.profile(bundle, "evil"), "zh")
+    html = pf.profile_html(pf.profile(bundle, "evil"), "zh")
     assert "<img" not in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Evil &amp; Co &lt;b&gt;" in html
@@ -373,19 +376,19 @@ def test_profile_html_escapes_everything(bundle) -> None:
 
 
 def test_nearby_label_puts_distance_first(clusters) -> None:
-    row = next(mv.nearby(clusters, "basel-health-valley").itertuples(index=False))
-    assert mv.nearby_label(row, "zh").startswith("1") and "公里 · 阿尔萨斯生物谷 · 法国" in (
-        mv.nearby_label(row, "zh")
+    row = next(pf.nearby(clusters, "basel-health-valley").itertuples(index=False))
+    assert pf.nearby_label(row, "zh").startswith("1") and "公里 · 阿尔萨斯生物谷 · 法国" in (
+        pf.nearby_label(row, "zh")
     )
-    assert mv.nearby_label(row, "en").endswith("km · Alsace BioValley · France")
+    assert pf.nearby_label(row, "en").endswith("km · Alsace BioValley · France")
 
 
 def test_profile_html_folds_eu_policies_for_members(bundle) -> None:
-    html = mv.profile_html(mv.profile(bundle, "alsace-biovalley"), "en")
+    html = pf.profile_html(pf.profile(bundle, "alsace-biovalley"), "en")
     own, eu = html.index("Pôles de compétitivité"), html.index("European Cluster Memorandum")
     assert own < html.index("<details") < eu
     assert "France is an EU member state: EU policies (1)" in html
-    assert "<details" not in mv.profile_html(mv.profile(bundle, "basel-health-valley"), "en")
-    assert t("map.profile.no_policies", "en", country="United States") not in mv.profile_html(
-        mv.profile(bundle, "boston-bio"), "en"
+    assert "<details" not in pf.profile_html(pf.profile(bundle, "basel-health-valley"), "en")
+    assert t("map.profile.no_policies", "en", country="United States") not in pf.profile_html(
+        pf.profile(bundle, "boston-bio"), "en"
     )

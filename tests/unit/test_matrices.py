@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.data import CONTINENTS, SECTORS, load_bundle
+from components.data import load_bundle
 from components.matrices import (
     MEASURES,
     cell_clusters,
@@ -27,6 +27,7 @@ from components.matrices import (
     share_of_sector,
     source_matrices,
 )
+from components.vocab import CONTINENTS, SECTORS
 
 SOURCE_TEXT = Path("/work/shared/source/000_a869ec9c63978e83.txt")
 
@@ -239,7 +240,9 @@ def test_cell_clusters_and_summary(bundle, published, named) -> None:
     assert set(members["sector"]) == {"consumer"} and set(members["continent"]) == {"EU"}
     annex = members["annex_no"].dropna().tolist()
     assert annex == sorted(annex)
-    assert cell_summary(published, named, "electronics", "AS") == {
+    assert cell_summary(
+        source_matrices(bundle.sector_continent, bundle.clusters), "electronics", "AS"
+    ) == {
         "published": 16,
         "named": 6,
         "unnamed": 10,

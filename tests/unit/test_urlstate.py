@@ -40,3 +40,36 @@ def test_encode_and_default() -> None:
     assert u.is_default((), ())
     assert u.is_default(["a"], ("a",))
     assert not u.is_default("en", "zh")
+
+
+VALID = {"a", "b", "c"}.__contains__
+
+
+def test_click_from_url_then_chart_then_elsewhere() -> None:
+    state, rejected = u.next_click(u.Click(), "a", [], VALID)  # a shared link
+    assert state.value == "a" and state.url == "a" and rejected == ()
+    state, _ = u.next_click(state, "a", ["b"], VALID)  # a click on the chart
+    assert state.value == "b" and state.seen == ("b",)
+    # The chart re-sends the same selection on every rerun: it must not undo a choice made in a
+    # list (set_click resets ``seen`` and the value).
+    state = u.Click(value="c", url=state.url, seen=("b",))
+    state, _ = u.next_click(state, "b", ["b"], VALID)
+    assert state.value == "c"
+
+
+def test_click_url_without_param_keeps_the_value() -> None:
+    state = u.Click(value="a", url="a")
+    state, _ = u.next_click(state, None, [], VALID)  # page reopened from the sidebar
+    assert state.value == "a"
+
+
+def test_click_bad_url_value_is_rejected_and_value_kept() -> None:
+    state, rejected = u.next_click(u.Click(value="a", url="a"), "zzz", [], VALID)
+    assert state.value == "a" and rejected == ("zzz",)
+
+
+def test_click_empty_selection_does_not_clear() -> None:
+    state, _ = u.next_click(u.Click(value="a", url="a", seen=("a",)), "a", [], VALID)
+    assert state.value == "a" and state.seen == ()
+    state, _ = u.next_click(state, "a", ["zz", "b"], VALID)  # unknown picks are skipped
+    assert state.value == "b"

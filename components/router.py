@@ -1,0 +1,34 @@
+"""Make sure every page runs inside the router (``app.py``), even on a freshly started server.
+
+Why: the project keeps its page scripts in a folder named ``pages/`` (the required layout).
+Streamlit (checked on 1.67.0) treats such a folder as a legacy multipage app until the first
+``st.navigation`` call of the process sets ``PagesManager.uses_pages_directory = False``. So the
+first request a new server gets, if it is a deep link such as ``/map``, runs ``pages/map.py``
+bare: no language switch, no navigation, no shared frame.
+
+How: ``app.py`` calls :func:`mark_routed` on every run. A page calls :func:`require_router`
+(through ``widgets.current_lang``) first; a run without the mark switches the process to
+navigation mode, as the first ``st.navigation`` call would, and re-runs through ``app.py``.
+``tests/app/test_router.py`` fails if the workaround stops being needed or stops working.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+CHECKED_ON = "1.67.0"  # the Streamlit version this workaround was verified on
+_ROUTED = "_routed"
+
+
+def mark_routed() -> None:
+    """Record that this session's runs go through ``app.py`` (called by the router each run)."""
+    st.session_state[_ROUTED] = True
+
+
+def require_router() -> None:
+    """Re-run through ``app.py`` when Streamlit ran a page script bare (see module docstring)."""
+    if st.session_state.get(_ROUTED):
+        return
+    PagesManager.uses_pages_directory = False
+    st.rerun()
