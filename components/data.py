@@ -203,6 +203,16 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "geo_precision": _text(_one_of(GEO_PRECISIONS)),
             "place_en": _text(),
             "source_ref": _text(SOURCE_REF),
+            # ';'-list of the columns derived rather than transcribed (empty for annex rows)
+            "derived_fields": _text(
+                _check(
+                    lambda v: _is_list(
+                        v, frozenset(_SCHEMAS["clusters"].columns) - {"derived_fields"}
+                    ),
+                    "must be a ';'-list of other column names of clusters.csv, or empty",
+                ),
+                required=False,
+            ),
         },
     ),
     "organizations": _schema(

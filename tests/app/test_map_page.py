@@ -138,7 +138,7 @@ def test_cluster_link_opens_profile(make_app, lang: str, names: list[str]) -> No
     html = _html(at)
     for name in names:
         assert name in html
-    assert "Health Valley Basel" in html and "巴塞尔健康谷生命科学中心" in html  # both languages
+    assert "Basel Health Valley Life Sciences Centre" in html and "巴塞尔健康谷生命科学中心" in html
     assert t("map.role.lead_enterprise", lang) in html
     assert t("map.profile.policies", lang) in html
     assert ("报告附表第 78 行" if lang == "zh" else "report annex, row 78") in html

@@ -162,7 +162,7 @@ def test_tooltip_on_hover(page, open_app, wait_idle) -> None:
     open_app(page, "map", lang="en", q="Basel")
     tip = _hover_centre(page)
     text = tip.inner_text()
-    assert "Health Valley Basel" in text and "巴塞尔健康谷生命科学中心" in text
+    assert "Basel Health Valley" in text and "巴塞尔健康谷生命科学中心" in text
     assert "Switzerland" in text and "Pharmaceuticals" in text
 
 
@@ -175,7 +175,11 @@ def hostile_url(app_server, tmp_path_factory: pytest.TempPathFactory):  # noqa: 
     data = tmp_path_factory.mktemp("hostile") / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("geo"))
     for name, old, new in [
-        ("clusters.csv", "Health Valley Basel Life Sciences Hub", f"{HOSTILE} Basel & Co"),
+        (
+            "clusters.csv",
+            "Basel Health Valley Life Sciences Centre (translation)",
+            f"{HOSTILE} Basel & Co",
+        ),
         ("organizations.csv", ",Novartis,", f",{HOSTILE} Novartis,"),
     ]:
         path = data / name

@@ -65,6 +65,15 @@ TABLE_2_10_COUNTRY = {
     "日本东京汽车产业集群": "JPN",
     "温州市乐清电气集群": "CHN",
 }
+# Columns of a table 2-10 row that come from the table's title or the cluster's name, not a cell.
+TABLE_2_10_DERIVED = [
+    "continent",
+    "country",
+    "lead_industry_zh",
+    "lead_industry_en",
+    "field_zh",
+    "sector",
+]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -184,6 +193,7 @@ def test_table_2_10_clusters(source: str, clusters: pd.DataFrame) -> None:
         assert row["sector"] == "nev"
         assert row["field_zh"] == "新能源及智能网联汽车领域"
         assert row["lead_industry_zh"] == "新能源及智能网联汽车产业"
+        assert row["derived_fields"].split(";") == TABLE_2_10_DERIVED, row["cluster_id"]
 
 
 def test_table_2_10_organizations(source: str, clusters: pd.DataFrame, orgs: pd.DataFrame) -> None:
@@ -288,3 +298,76 @@ def test_national_clusters_are_country_precision(clusters: pd.DataFrame) -> None
     ]
     assert len(national) >= 10
     assert (national["geo_precision"] == "country").all()
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections after the audit (rows 49, 52, 78; derived fields of table 2-10)
+
+
+def test_derived_fields_mark_exactly_the_table_2_10_rows(clusters: pd.DataFrame) -> None:
+    marked = clusters[clusters["derived_fields"] != ""]
+    assert len(marked) == 10
+    assert (marked["source_ref"] == "table 2-10").all()
+    assert marked["annex_no"].isna().all()
+    annex = clusters[clusters["source_ref"].str.startswith("annex row")]
+    assert len(annex) == 104 and (annex["derived_fields"] == "").all()
+    columns = set(clusters.columns) - {"derived_fields"}
+    for cell in marked["derived_fields"]:
+        items = cell.split(";")
+        assert len(items) == len(set(items)) and set(items) <= columns, cell
+        # the table's title gives lead industry and field; the name gives the country
+        assert {"lead_industry_zh", "field_zh", "continent", "country"} <= set(items), cell
+        assert "name_zh" not in items  # the table's own cell, transcribed
+
+
+def test_derived_fields_column_is_validated(tmp_path: Path) -> None:
+    from components.data import DataError
+
+    for path in (REPO / "data").glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    rows = (tmp_path / "clusters.csv").read_text(encoding="utf-8").split("\n")
+    header = rows[0].split(",")
+    assert header[-1] == "derived_fields"
+    i = next(n for n, line in enumerate(rows) if ",table 2-10," in line)
+    rows[i] = rows[i].rsplit(",", 1)[0] + ",continent;colour"
+    (tmp_path / "clusters.csv").write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_bundle(tmp_path)
+    assert (info.value.file, info.value.row, info.value.column) == (
+        "clusters.csv",
+        i,
+        "derived_fields",
+    )
+
+
+def test_row_49_is_placed_at_dresden_as_an_inferred_identification(clusters: pd.DataFrame) -> None:
+    row = clusters.loc[clusters["annex_no"] == 49].iloc[0]
+    assert row["cluster_id"] == "germany-energy-innovation"
+    assert row["name_zh"] == "能源创新集群"  # the annex names no place
+    assert row["lat"] == pytest.approx(51.05, abs=0.01)
+    assert row["lon"] == pytest.approx(13.74, abs=0.01)
+    assert row["geo_precision"] == "city"
+    assert "Cool Silicon" in row["name_en"] and "probable identification" in row["name_en"]
+    assert row["place_en"].startswith("Dresden (inferred")
+    assert "Berlin" not in row["place_en"]
+
+
+def test_row_52_air_transport_not_shipping(clusters: pd.DataFrame) -> None:
+    row = clusters.loc[clusters["annex_no"] == 52].iloc[0]
+    assert row["lead_industry_zh"] == "飞机结构、飞机制造、航运服务业"
+    assert "air transport services" in row["lead_industry_en"]
+    assert "shipping" not in row["lead_industry_en"].lower()
+
+
+def test_row_78_english_name_is_a_marked_translation(
+    clusters: pd.DataFrame, orgs: pd.DataFrame
+) -> None:
+    row = clusters.loc[clusters["annex_no"] == 78].iloc[0]
+    assert row["cluster_id"] == "basel-health-valley"  # a shared URL: the id must not change
+    assert row["name_en"] == "Basel Health Valley Life Sciences Centre (translation)"
+    assert not row["name_en"].startswith("Health Valley")  # that brand is Western Switzerland's
+    linked = orgs.loc[orgs["cluster_id"] == "basel-health-valley", "name_en"]
+    assert sorted(linked) == ["Novartis", "Roche"]
+    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    assert "Health Valley Basel" not in readme  # no longer listed as an official name
+    assert "no official English name" in readme

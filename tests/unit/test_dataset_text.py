@@ -192,6 +192,68 @@ def test_duplicated_korean_phrase_is_noted(policies: pd.DataFrame) -> None:
     assert "duplicated" in row["note"]
 
 
+# Years corrected or filled after the issue checked against the public record.
+PUBLIC_RECORD_YEARS = {
+    "chn-cluster-guidance-2015": 2015,
+    "usa-rjia": 2012,
+    "eu-cluster-memorandum": 2008,
+    "eu-cee-cluster-agreement": 2007,
+    "deu-ga-networking": 2005,
+    "jpn-research-complex": 2015,
+    "kor-digital-manufacturing-innovation-2027": 2023,
+    "kor-global-high-tech-cluster": 2023,
+    "jpn-regional-innovation-cluster": 2010,
+}
+
+
+def test_corrected_policy_years(policies: pd.DataFrame) -> None:
+    by_id = policies.set_index("policy_id")
+    for policy_id, year in PUBLIC_RECORD_YEARS.items():
+        row = by_id.loc[policy_id]
+        assert (row["year"], row["year_source"]) == (str(year), "public record"), policy_id
+        assert str(year) in row["note"], f"{policy_id}: the note says what the year refers to"
+
+
+def test_cluster_guidance_is_the_2015_miit_document(policies: pd.DataFrame) -> None:
+    assert "chn-cluster-guidance-2007" not in set(policies["policy_id"])
+    row = policies.set_index("policy_id").loc["chn-cluster-guidance-2015"]
+    assert row["name_zh"] == "关于进一步促进产业集群发展的指导意见"
+    assert row["period"] == "2005-2021"
+    assert "工信部企业〔2015〕179号" in row["note"] and "MIIT" in row["note"]
+    assert "NDRC" in row["note"]  # the 2007 NDRC paper is named as a different document
+    # the old id is gone from every data file and from the README
+    for path in [*DATA.glob("*.csv"), DATA / "README.md"]:
+        assert "chn-cluster-guidance-2007" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_rjia_and_memorandum_notes(policies: pd.DataFrame) -> None:
+    by_id = policies.set_index("policy_id")
+    rjia = by_id.loc["usa-rjia", "note"]
+    assert "March 2012" in rjia and "August 2012" in rjia
+    memo = by_id.loc["eu-cluster-memorandum", "note"]
+    assert "dated 2007" in memo and "January 2008" in memo
+
+
+def test_year_outside_the_tables_period_is_noted(policies: pd.DataFrame) -> None:
+    row = policies.set_index("policy_id").loc["kor-global-high-tech-cluster"]
+    assert row["period"] == "2005-2021" and row["year"] == "2023"
+    assert "disagrees" in row["note"] and "2005-2021" in row["note"]
+
+
+def test_policy_year_counts_match_the_readme(policies: pd.DataFrame) -> None:
+    counts = Counter(policies["year_source"])
+    assert counts == {"report": 3, "public record": 62, "": 10}
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert "`year_source = public record` (62 rows)" in readme
+    assert "3 years are `report`, 62 `public record` and 10 are empty" in readme
+    m = re.search(r"### Policies with an empty year \((\d+)\)\n(.*?)\n###", readme, re.S)
+    assert m, "README: the empty-year table"
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \|", m[2], re.M)
+    empty = set(policies.loc[policies["year"] == "", "policy_id"])
+    assert int(m[1]) == len(listed) == len(empty)
+    assert set(listed) == empty
+
+
 # ---------------------------------------------------------------- facts
 
 
@@ -262,6 +324,47 @@ def test_key_facts_present(facts: pd.DataFrame) -> None:
     assert set(money["unit"]) == {"usd_100m"}, "亿美元 amounts use one unit"
 
 
+def test_past_n_years_is_exact_not_nearly(facts: pd.DataFrame) -> None:
+    """近N年 / 近十年 = "over the past N years" (exact); 近 before an amount = nearly."""
+    by_id = facts.set_index("fact_id")
+    assert by_id.loc["preface-years-of-rethinking", "qualifier"] == "exact"
+    assert by_id.loc["am-key-field-decade", "qualifier"] == "exact"
+    assert by_id.loc["apac-dev-mva-share-2020", "qualifier"] == "nearly"  # 近 45%
+    assert by_id.loc["apple-suppliers", "qualifier"] == "nearly"  # 近 200 家
+    for row in facts.itertuples():
+        quote = squash(row.quote_zh)
+        if re.search(r"近(\d+|[一二三四五六七八九十]+)年", quote):
+            assert row.qualifier == "exact", row.fact_id
+        if row.qualifier == "nearly":
+            assert row.unit != "years", row.fact_id
+            assert re.search(r"近\d", quote), f"{row.fact_id}: 近 must directly precede the amount"
+
+
+def test_inferred_periods_are_flagged(facts: pd.DataFrame) -> None:
+    """A year in ``period`` that the quote does not print is flagged "Period inferred" in note."""
+    flagged = set()
+    for row in facts.itertuples():
+        missing = [y for y in re.findall(r"\d{4}", row.period) if y not in squash(row.quote_zh)]
+        if missing:
+            assert "Period inferred" in row.note, (row.fact_id, missing)
+            flagged.add(row.fact_id)
+    assert {
+        "mex-nearshoring-firms",
+        "industrial-policy-growth",
+        "preface-sample-clusters",
+    } <= flagged
+    assert {"preface-years-of-rethinking", "am-key-field-decade", "policy-waves-count"} <= flagged
+
+
+def test_fit_for_55_keeps_only_the_number_in_the_name(facts: pd.DataFrame) -> None:
+    row = facts.set_index("fact_id").loc["eu-fit-for-55"]
+    assert "Fit for 55" in row["quote_zh"] and "2030" not in row["quote_zh"]
+    assert float(row["value"]) == 55
+    assert (row["unit"], row["qualifier"], row["period"]) == ("other", "", "")
+    assert "Public record, not in the report" in row["note"]
+    assert "2030" in row["note"] and "1990" in row["note"]
+
+
 # ---------------------------------------------------------------- trends
 
 
@@ -275,6 +378,14 @@ def test_trends(flat: str, trends: pd.DataFrame) -> None:
         for col in ("evidence_zh", "evidence_en"):
             items = getattr(row, col).split(";") if getattr(row, col) else []
             assert all(i.strip() == i and i for i in items), (row.trend_no, col)
+
+
+def test_trend_3_is_about_layout_adjustment(trends: pd.DataFrame) -> None:
+    row = trends.set_index("trend_no").loc["3"]
+    assert row["title_zh"] == "全球产业链重构加速产业集群布局调整"
+    assert "adjustment of industrial cluster layouts" in row["title_en"]
+    for col in ("title_en", "summary_en"):
+        assert "relocat" not in row[col].lower(), col
 
 
 def test_missing_trend_bodies_are_declared(trends: pd.DataFrame) -> None:
