@@ -6,11 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.cached import get_bundle
+from components.cached import custom_data, get_bundle, use_custom
 from components.data import DataError
 from components.i18n import t
+from components.problems import problem_sentence
 from components.registry import DEFAULT_PAGE, sections
-from components.widgets import begin_run, drop_unbound_params, language_switch
+from components.safe import escape_md, literal_md
+from components.widgets import begin_run, drop_unbound_params, flush_notices, language_switch
 
 ROOT = Path(__file__).parent
 
@@ -43,8 +45,32 @@ page = st.navigation(
 st.sidebar.caption(t("app.subtitle", lang))
 try:
     get_bundle()
-except DataError as err:  # a broken data folder: say which file/row/column, then stop
-    st.error(t("app.data_error", lang, error=str(err)), icon=":material/error:")
+except DataError as err:  # a broken data folder: file, row, column and the value, literally
+    message = escape_md(problem_sentence(err.problem, lang))
+    st.error(t("app.data_error", lang, error=message), icon=":material/error:")
+    flush_notices()
     st.stop()
+
+custom = custom_data()
+if custom is not None:  # this session's uploaded clusters: say so on every page
+    with st.container(border=True, key="custom_banner"):
+        text, button = st.columns([5, 2], vertical_alignment="center")
+        text.warning(
+            t(
+                "data.banner",
+                lang,
+                file=literal_md(custom.file_name, 60),
+                n=len(custom.clusters),
+                mode=t(f"data.banner.{custom.mode}", lang),
+            ),
+            icon=":material/dataset:",
+        )
+        button.button(
+            t("data.banner.reset", lang),
+            on_click=use_custom,
+            args=(None,),
+            icon=":material/undo:",
+            key="custom_reset",
+        )
 page.run()
 drop_unbound_params()

@@ -9,7 +9,9 @@ problem raises :class:`DataError` naming the file, row and column.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import logging
 import math
 import os
 import re
@@ -50,29 +52,43 @@ ANNEX_MAX = 150
 
 SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 REGION_SLUG_RE = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"  # facts.region: slugs such as USA-MEX, APAC-DEV
-_INT_RE = re.compile(r"-?[0-9]+")
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------------------------
-# Errors and the bundle
+# Problems, errors and the bundle
+
+VALUE_LIMIT = 60  # characters of an offending value quoted in a message
+MAX_ROWS = 10_000  # rows per data file (the report's files have a few hundred at most)
+MAX_INT = 2**53  # whole numbers beyond this are not read at all (a clear message, no overflow)
+MAX_FLOAT = 1e15
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
-class DataError(Exception):
-    """A data file is missing, unreadable or breaks the schema.
+def quote_value(value: object, limit: int = VALUE_LIMIT) -> str:
+    """A cell value as quoted in messages: one line, at most ``limit`` characters (``…`` cut)."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    ``file`` is the file name (e.g. ``clusters.csv``), ``row`` the 1-based data row (the line
-    after the header is row 1) or None, ``column`` the column name or None, ``message`` what is
-    wrong. ``str()`` is one sentence naming all of them.
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem (or, with ``warning``, a suspicious but valid value) in a data file.
+
+    ``code`` names the message in the catalogue (``data.problem.<code>``, filled from
+    ``params``); ``message`` is the same in English for logs and :class:`DataError`. ``row`` is
+    the 1-based data row (the line after the header is row 1), ``value`` the offending cell.
     """
 
-    def __init__(
-        self, file: str, message: str, row: int | None = None, column: str | None = None
-    ) -> None:
-        self.file = file
-        self.row = row
-        self.column = column
-        self.message = message
-        super().__init__(str(self))
+    file: str
+    code: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    warning: bool = False
 
     def __str__(self) -> str:
         where = [f"data file {self.file}"]
@@ -80,8 +96,64 @@ class DataError(Exception):
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        text = ", ".join(where) + f": {self.message}"
+        said = f"value '{quote_value(self.value)}' " if self.value is not None else ""
+        text = ", ".join(where) + f": {said}{self.message}"
         return text if text.endswith(".") else text + "."
+
+    @property
+    def fmt(self) -> dict[str, str]:
+        """``params`` as a dict, for the catalogue's placeholders."""
+        return dict(self.params)
+
+
+class DataError(Exception):
+    """A data file is missing, unreadable or breaks the schema.
+
+    ``file`` is the file name (e.g. ``clusters.csv``, never a server path), ``row`` the 1-based
+    data row or None, ``column`` the column name or None, ``message`` what is wrong (English),
+    ``value`` the offending cell; ``problem`` holds all of it with the catalogue code. ``str()``
+    is one sentence naming all of them, the value shortened.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        *,
+        value: object = None,
+        code: str = "other",
+        params: dict[str, object] | None = None,
+    ) -> None:
+        self.problem = Problem(
+            file=file,
+            code=code,
+            message=message,
+            row=row,
+            column=column,
+            value=None if value is None else str(value),
+            params=tuple((k, str(v)) for k, v in (params or {}).items()),
+        )
+        self.file, self.row, self.column, self.message = file, row, column, message
+        self.value = self.problem.value
+        super().__init__(str(self))
+
+    @classmethod
+    def of(cls, problem: Problem) -> DataError:
+        """The error for ``problem``."""
+        return cls(
+            problem.file,
+            problem.message,
+            problem.row,
+            problem.column,
+            value=problem.value,
+            code=problem.code,
+            params=problem.fmt,
+        )
+
+    def __str__(self) -> str:
+        return str(self.problem)
 
 
 @dataclass(frozen=True)
@@ -104,18 +176,28 @@ def default_data_dir() -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# Checks (each `error` reads after "value 'x' ...")
+# Checks. Each has a ``name`` (its catalogue code, ``data.problem.<name>``), an English ``error``
+# (reads after "value 'x' ...") and, where the rule has parameters, ``statistics`` for both.
 
 
-def _check(fn: Callable[[object], bool], error: str) -> pa.Check:
-    return pa.Check(fn, element_wise=True, error=error)
+def _check(fn: Callable[[object], bool], error: str, name: str, **stats: object) -> pa.Check:
+    return pa.Check(fn, element_wise=True, error=error, name=name, statistics=stats or None)
 
 
 def _one_of(values: Iterable[str], *, empty_ok: bool = False) -> pa.Check:
     allowed = tuple(values)
-    text = ", ".join(allowed) + (" or empty" if empty_ok else "")
+    text = ", ".join(allowed)
     ok = frozenset(allowed) | ({""} if empty_ok else frozenset())
-    return _check(lambda v: v in ok, f"must be one of {text}")
+    return _check(
+        lambda v: v in ok,
+        f"must be one of {text}" + (" or empty" if empty_ok else ""),
+        "vocab_or_empty" if empty_ok else "vocab",
+        values=text,
+    )
+
+
+def _range(lo: float, hi: float, error: str) -> pa.Check:
+    return pa.Check.in_range(lo, hi, error=error, name="range")
 
 
 def _is_iso3(value: object) -> bool:
@@ -137,24 +219,39 @@ def _is_list(value: object, vocabulary: frozenset[str] | None = None) -> bool:
     return vocabulary is None or all(item in vocabulary for item in items)
 
 
-NON_EMPTY = _check(lambda v: v != "", "must not be empty")
+NON_EMPTY = _check(lambda v: v != "", "must not be empty", "required")
 SLUG = _check(
     lambda v: isinstance(v, str) and re.fullmatch(SLUG_RE, v) is not None,
     "must be a lowercase ASCII slug (a-z, 0-9, single hyphens)",
+    "slug",
 )
 SOURCE_REF = _check(
     is_valid_ref,
     "is not a valid source_ref (annex row N, table X-Y, figure X-Y, chN, chN.M or preface)",
+    "source_ref",
 )
-ISO3 = _check(_is_iso3, "must be an ISO 3166-1 alpha-3 country code")
-ISO3_OR_EMPTY = _check(lambda v: v == "" or _is_iso3(v), "must be an ISO3 country code or empty")
-LIST = _check(_is_list, "must be a ';'-separated list without empty items or spaces around ';'")
+ISO3 = _check(_is_iso3, "must be an ISO 3166-1 alpha-3 country code", "iso3")
+ISO3_OR_EMPTY = _check(
+    lambda v: v == "" or _is_iso3(v), "must be an ISO3 country code or empty", "iso3_or_empty"
+)
+LIST = _check(
+    _is_list, "must be a ';'-separated list without empty items or spaces around ';'", "list"
+)
+
+
+TEXT_MAX = 1000  # characters in any text cell (the report's longest summary has about 600)
+NOT_TOO_LONG = _check(
+    lambda v: not isinstance(v, str) or len(v) <= TEXT_MAX,
+    f"is longer than {TEXT_MAX} characters",
+    "too_long",
+    max=TEXT_MAX,
+)
 
 
 def _text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
     return pa.Column(
         str,
-        checks=[NON_EMPTY, *checks] if required else list(checks),
+        checks=[NON_EMPTY, NOT_TOO_LONG, *checks] if required else [NOT_TOO_LONG, *checks],
         unique=unique,
         report_duplicates="exclude_first",
     )
@@ -178,7 +275,10 @@ def _schema(name: str, columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
 
 
 # --------------------------------------------------------------------------------------------
-# One schema per file, as in data/README.md
+# One schema per file, as in data/README.md. Every number is bounded by what it means.
+
+CLUSTERS_PER_CELL_MAX = 1000  # figure 2-1: clusters of one sector in one continent
+FACT_VALUE_MAX = 1e9  # a figure the report states, in its unit (percent, 亿美元, firms, ...)
 
 _SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "clusters": _schema(
@@ -187,7 +287,7 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "cluster_id": _slug_id(),
             "annex_no": pa.Column(
                 "Int64",
-                pa.Check.in_range(1, ANNEX_MAX, error=f"must be a whole number 1-{ANNEX_MAX}"),
+                _range(1, ANNEX_MAX, f"must be a whole number 1-{ANNEX_MAX}"),
                 nullable=True,
             ),
             "name_zh": _text(),
@@ -198,8 +298,8 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "lead_industry_en": _text(),
             "field_zh": _text(),
             "sector": _text(_one_of(SECTORS)),
-            "lat": _float(pa.Check.in_range(-90, 90, error="must be a latitude in [-90, 90]")),
-            "lon": _float(pa.Check.in_range(-180, 180, error="must be a longitude in [-180, 180]")),
+            "lat": _float(_range(-90, 90, "must be a latitude in [-90, 90]")),
+            "lon": _float(_range(-180, 180, "must be a longitude in [-180, 180]")),
             "geo_precision": _text(_one_of(GEO_PRECISIONS)),
             "place_en": _text(),
             "source_ref": _text(SOURCE_REF),
@@ -210,6 +310,7 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
                         v, frozenset(_SCHEMAS["clusters"].columns) - {"derived_fields"}
                     ),
                     "must be a ';'-list of other column names of clusters.csv, or empty",
+                    "derived_fields",
                 ),
                 required=False,
             ),
@@ -236,7 +337,13 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "sector": _text(_one_of(SECTORS)),
             "continent": _text(_one_of(CONTINENTS)),
-            "clusters": _int(pa.Check.ge(0, error="must be a whole number >= 0")),
+            "clusters": _int(
+                _range(
+                    0,
+                    CLUSTERS_PER_CELL_MAX,
+                    f"must be a whole number >= 0 and <= {CLUSTERS_PER_CELL_MAX}",
+                )
+            ),
             "source_ref": _text(_one_of(["figure 2-1"])),
         },
     ),
@@ -245,19 +352,23 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "policy_id": _slug_id(),
             "jurisdiction": _text(
-                _check(lambda v: v == "EU" or _is_iso3(v), "must be an ISO3 country code or EU")
+                _check(
+                    lambda v: v == "EU" or _is_iso3(v),
+                    "must be an ISO3 country code or EU",
+                    "jurisdiction",
+                )
             ),
             "name_zh": _text(),
             "name_en": _text(),
             "period": _text(_one_of(POLICY_PERIODS)),
-            "year": _int(
-                pa.Check.in_range(1900, 2100, error="must be a year (1900-2100)"), nullable=True
-            ),
+            "year": _int(_range(1900, 2100, "must be a year (1900-2100)"), nullable=True),
             "year_source": _text(_one_of(PROVENANCES, empty_ok=True), required=False),
             "themes": _text(
                 _check(
                     lambda v: _is_list(v, frozenset(THEMES)),
                     "must be a ';'-list of themes from " + ", ".join(THEMES),
+                    "themes",
+                    values=", ".join(THEMES),
                 ),
                 required=False,
             ),
@@ -271,7 +382,13 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "fact_id": _slug_id(),
             "metric_zh": _text(),
             "metric_en": _text(),
-            "value": _float(),
+            "value": _float(
+                _range(
+                    -FACT_VALUE_MAX,
+                    FACT_VALUE_MAX,
+                    f"must be a number between -{FACT_VALUE_MAX:.0e} and {FACT_VALUE_MAX:.0e}",
+                )
+            ),
             "unit": _text(_one_of(UNITS)),
             "qualifier": _text(_one_of(QUALIFIERS, empty_ok=True), required=False),
             "period": _text(required=False),
@@ -283,12 +400,12 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
                         or re.fullmatch(REGION_SLUG_RE, v) is not None
                     ),
                     "must be an ISO3 code, EU, a continent code, WORLD or a slug (e.g. USA-MEX)",
+                    "region",
                 )
             ),
             "quote_zh": _text(),
             "trend_no": _int(
-                pa.Check.in_range(1, TREND_COUNT, error=f"must be a trend number 1-{TREND_COUNT}"),
-                nullable=True,
+                _range(1, TREND_COUNT, f"must be a trend number 1-{TREND_COUNT}"), nullable=True
             ),
             "source_ref": _text(SOURCE_REF),
             "note": _text(required=False),
@@ -299,7 +416,7 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "trend_no": pa.Column(
                 "Int64",
-                pa.Check.in_range(1, TREND_COUNT, error=f"must be a trend number 1-{TREND_COUNT}"),
+                _range(1, TREND_COUNT, f"must be a trend number 1-{TREND_COUNT}"),
                 unique=True,
                 report_duplicates="exclude_first",
             ),
@@ -317,10 +434,12 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "section_id": _slug_id(),
             "chapter": _int(
-                pa.Check.isin(
-                    sorted(set(SECTION_KINDS.values())),
-                    error="must be one of chapters "
+                _check(
+                    lambda v: v in set(SECTION_KINDS.values()),
+                    "must be one of chapters "
                     + ", ".join(str(c) for c in sorted(set(SECTION_KINDS.values()))),
+                    "vocab",
+                    values=", ".join(str(c) for c in sorted(set(SECTION_KINDS.values()))),
                 )
             ),
             "kind": _text(_one_of(SECTION_KINDS)),
@@ -336,6 +455,11 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
     ),
 }
+
+
+def schema(name: str) -> pa.DataFrameSchema:
+    """The pandera schema of table ``name`` (a key of :data:`FILES`): the one definition."""
+    return _SCHEMAS[name]
 
 
 @dataclass(frozen=True)
@@ -360,21 +484,24 @@ _NUMERIC: dict[str, _Numeric] = {
 }
 
 
+def column_kind(name: str, column: str) -> str:
+    """``int``, ``int_optional``, ``float`` or ``text``: how a column of table ``name`` is read."""
+    spec = _NUMERIC[name]
+    if column in spec.ints:
+        return "int_optional" if column in spec.optional else "int"
+    return "float" if column in spec.floats else "text"
+
+
 # --------------------------------------------------------------------------------------------
 # Reading
 
 
-def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    """All cells as text (``""`` for empty); header required; every row as wide as the header."""
-    if not path.is_file():
-        raise DataError(name, f"the file is missing (looked for {path})")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(name, f"the file is not UTF-8 text (byte {exc.start})") from exc
-    except OSError as exc:
-        raise DataError(name, f"the file cannot be read ({exc.strerror or exc})") from exc
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def parse_csv(text: str, file: str, delimiter: str = ",", max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Cells of CSV ``text`` as text (``""`` for empty); header required; rows as wide as it.
+
+    Raises :class:`DataError` (``file`` names the file) on the first structural problem.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     header: list[str] | None = None
     records: list[list[str]] = []
     try:
@@ -385,208 +512,453 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
                 header = record
                 dupes = sorted({c for c in header if header.count(c) > 1})
                 if dupes:
-                    raise DataError(name, "the header repeats this column", column=dupes[0])
+                    raise DataError(
+                        file, "the header repeats this column", column=dupes[0], code="dup_header"
+                    )
                 continue
+            if len(records) >= max_rows:
+                raise DataError(
+                    file,
+                    f"has more than {max_rows} data rows",
+                    code="too_many_rows",
+                    params={"max": max_rows},
+                )
             if len(record) != len(header):
                 raise DataError(
-                    name,
+                    file,
                     f"malformed CSV: {len(record)} fields where the header has {len(header)} "
                     f"(line {reader.line_num})",
                     row=len(records) + 1,
+                    code="row_width",
+                    params={"n": len(record), "expected": len(header)},
                 )
             records.append(record)
     except csv.Error as exc:
         raise DataError(
-            name, f"malformed CSV near line {reader.line_num} ({exc})", row=len(records) + 1
+            file,
+            f"malformed CSV near line {reader.line_num} ({exc})",
+            row=len(records) + 1,
+            code="malformed",
         ) from exc
     if header is None:
-        raise DataError(name, "the file is empty (no header row)")
+        raise DataError(file, "the file is empty (no header row)", code="empty_file")
     frame = pd.DataFrame(records, columns=header, dtype=str)
     return frame if records else pd.DataFrame({c: pd.Series([], dtype=str) for c in header})
 
 
-def _to_numbers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Convert the numeric columns (present ones) of a text frame, with row-level errors."""
+def _read_csv(path: Path, name: str) -> pd.DataFrame:
+    """A data file's cells as text. Messages name the file, never the server's folder."""
+    if not path.is_file():
+        raise DataError(name, "the file is missing", code="missing_file")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            name,
+            f"the file is not UTF-8 text (byte {exc.start})",
+            code="not_utf8",
+            params={"byte": exc.start},
+        ) from exc
+    except OSError as exc:
+        raise DataError(name, "the file cannot be read", code="unreadable") from exc
+    return parse_csv(text, name)
+
+
+def parse_number(raw: str, *, whole: bool) -> tuple[object, str | None]:
+    """``(value, None)`` or ``(None, problem code)`` for one numeric cell (already non-empty).
+
+    Only ASCII digits count (Arabic-Indic or full-width digits, which Python's ``int`` and
+    ``float`` would accept, are refused); magnitudes beyond what the app can hold are refused
+    before conversion, so no overflow reaches pandas.
+    """
+    cell = raw.strip()
+    if whole:
+        if not _INT_RE.fullmatch(cell):
+            return None, "non_ascii_digits" if _has_foreign_digits(cell) else "not_int"
+        if len(cell.lstrip("-")) > 16 or abs(int(cell)) > MAX_INT:
+            return None, "too_large"
+        return int(cell), None
+    if not _ASCII_NUMBER.fullmatch(cell):
+        return None, "non_ascii_digits" if _has_foreign_digits(cell) else "not_number"
+    number = float(cell)
+    if not math.isfinite(number) or abs(number) > MAX_FLOAT:
+        return None, "too_large"
+    return number, None
+
+
+def _has_foreign_digits(cell: str) -> bool:
+    return any(ch.isdigit() and not ("0" <= ch <= "9") for ch in cell)
+
+
+_NUMBER_MESSAGES = {
+    "not_int": "is not a whole number",
+    "not_number": "is not a number",
+    "non_ascii_digits": "is written with non-ASCII digits (use 0-9)",
+    "too_large": "is far too large for this column",
+}
+
+
+def convert_numbers(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The text frame with numeric columns converted, and a problem per cell that is not.
+
+    A cell that fails becomes ``<NA>``/``NaN``; its row is in the problems (callers drop it).
+    """
     spec = _NUMERIC[name]
     out = frame.copy()
+    problems: list[Problem] = []
+    file = FILES[name]
     for col in (*spec.ints, *spec.floats):
         if col not in out.columns:
             continue  # reported as a missing column by the schema
         is_int = col in spec.ints
         values: list[object] = []
         for i, raw in enumerate(out[col].tolist()):
-            cell = raw.strip()
+            cell = str(raw).strip()
             if cell == "":
                 if col not in spec.optional:
-                    raise DataError(FILES[name], "must not be empty", row=i + 1, column=col)
+                    problems.append(Problem(file, "required", "must not be empty", i + 1, col))
                 values.append(pd.NA if is_int else math.nan)
                 continue
-            if is_int:
-                if not _INT_RE.fullmatch(cell):
-                    raise DataError(
-                        FILES[name], f"'{raw}' is not a whole number", row=i + 1, column=col
-                    )
-                values.append(int(cell))
+            number, code = parse_number(cell, whole=is_int)
+            if code is not None:
+                problems.append(
+                    Problem(file, code, _NUMBER_MESSAGES[code], i + 1, col, value=str(raw))
+                )
+                values.append(pd.NA if is_int else math.nan)
             else:
-                try:
-                    number = float(cell)
-                except ValueError:
-                    number = math.nan
-                if not math.isfinite(number):
-                    raise DataError(FILES[name], f"'{raw}' is not a number", row=i + 1, column=col)
                 values.append(number)
-        out[col] = pd.array(values, dtype=str(_SCHEMAS[name].columns[col].dtype))
+        dtype = "Int64" if is_int else "float64"
+        out[col] = pd.array(values, dtype=dtype)
+    return out, problems
+
+
+_BUILTIN_CODES = {
+    "column_in_dataframe": "missing_column",
+    "column_in_schema": "extra_column",
+    "field_uniqueness": "unique",
+    "not_nullable": "required",
+}
+
+
+def schema_problems(name: str, typed: pd.DataFrame) -> list[Problem]:
+    """Every failure of the pandera schema on ``typed`` (lazy run), one :class:`Problem` each.
+
+    Rows are 1-based positions in ``typed`` (its index must be 0..n-1).
+    """
+    file = FILES[name]
+    sch = _SCHEMAS[name]
+    try:
+        sch.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.reset_index(drop=True)
+    except pa.errors.SchemaError as exc:  # non-lazy path; should not happen
+        return [Problem(file, "other", str(exc).splitlines()[0])]
+    else:
+        return []
+    out: list[Problem] = []
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        value = case.failure_case
+        idx = case.index
+        row = None if idx is None or pd.isna(idx) else int(idx) + 1
+        column = case.column if isinstance(case.column, str) else None
+        if check in ("column_in_dataframe", "column_in_schema"):
+            missing = check == "column_in_dataframe"
+            message = (
+                "this required column is missing" if missing else "this column is not in the schema"
+            )
+            out.append(Problem(file, _BUILTIN_CODES[check], message, column=str(value)))
+            continue
+        text = (
+            None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        )
+        if check in _BUILTIN_CODES:
+            code = _BUILTIN_CODES[check]
+            message = (
+                "appears more than once (must be unique)"
+                if code == "unique"
+                else "must not be empty"
+            )
+            out.append(
+                Problem(file, code, message, row, column, value=text if code == "unique" else None)
+            )
+            continue
+        if check.startswith("dtype("):
+            out.append(Problem(file, "dtype", f"has the wrong type ({check})", row, column, text))
+            continue
+        code, params = "other", ()
+        number = getattr(case, "check_number", None)
+        if column in sch.columns and number is not None and not pd.isna(number):
+            obj = sch.columns[column].checks[int(number)]
+            code = obj.name or "other"
+            params = _check_params(obj)
+        out.append(Problem(file, code, check, row, column, value=text, params=params))
     return out
 
 
-def _first_failure(name: str, exc: pa.errors.SchemaErrors) -> DataError:
-    """The clearest single failure of a lazy pandera run (column problems first, then by row)."""
-    file = FILES[name]
-    cases = exc.failure_cases.reset_index(drop=True)
-    if cases.empty:
-        return DataError(file, str(exc).strip().splitlines()[0])
-    columns = list(_SCHEMAS[name].columns)
+def _check_params(check: pa.Check) -> tuple[tuple[str, str], ...]:
+    stats = check.statistics or {}
+    out = {}
+    if "min_value" in stats:
+        out["min"], out["max"] = _num(stats["min_value"]), _num(stats["max_value"])
+    skip = {"min_value", "max_value", "include_min", "include_max"}
+    out.update({k: str(v) for k, v in stats.items() if k not in skip})
+    return tuple(out.items())
 
-    def row_of(idx: object) -> int | None:
-        return None if idx is None or pd.isna(idx) else int(idx) + 1
 
-    def key(i: int) -> tuple[int, int, int, int]:
-        row = row_of(cases.at[i, "index"])
-        col = cases.at[i, "column"]
-        missing_first = 0 if cases.at[i, "check"] == "column_in_dataframe" else 1
-        position = columns.index(col) if col in columns else -1
-        return (0 if row is None else 1, row or 0, missing_first, position)
+def _num(value: object) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() and abs(number) < 1e6 else f"{number:g}"
 
-    first = cases.iloc[min(range(len(cases)), key=key)]
-    more = len(cases) - 1
-    suffix = f" ({more} more problem{'s' if more > 1 else ''} in this file)" if more else ""
-    check = str(first["check"])
-    value = first["failure_case"]
-    row = row_of(first["index"])
-    column = first["column"] if isinstance(first["column"], str) else None
-    if check == "column_in_dataframe":
-        return DataError(file, "this required column is missing" + suffix, column=str(value))
-    if check == "column_in_schema":
-        return DataError(file, "this column is not in the schema" + suffix, column=str(value))
-    if check == "field_uniqueness":
-        message = f"value '{value}' appears more than once (must be unique)"
-    elif check == "not_nullable":
-        message = "must not be empty"
-    elif check.startswith("dtype("):
-        message = f"value '{value}' has the wrong type ({check})"
-    else:
-        message = f"value '{value}' {check}"
-    return DataError(file, message + suffix, row=row, column=column)
+
+def check_rules(name: str) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """Per column of table ``name``: ``(column, code, params)`` of every check of the schema.
+
+    The data page builds its schema tables from this (the same objects that validate).
+    """
+    out = []
+    for column, col in _SCHEMAS[name].columns.items():
+        for check in col.checks:
+            out.append((column, check.name or "other", _check_params(check)))
+        if col.unique:
+            out.append((column, "unique", ()))
+    return out
+
+
+def _problem_order(columns: list[str]) -> Callable[[Problem], tuple[int, int, int, int]]:
+    def key(p: Problem) -> tuple[int, int, int, int]:
+        missing_first = 0 if p.code == "missing_column" else 1
+        position = columns.index(p.column) if p.column in columns else -1
+        return (0 if p.row is None else 1, p.row or 0, missing_first, position)
+
+    return key
+
+
+def _first(name: str, problems: list[Problem]) -> DataError:
+    """The clearest single problem (column problems first, then by row), with a count of others."""
+    first = min(problems, key=_problem_order(list(_SCHEMAS[name].columns)))
+    more = len(problems) - 1
+    if not more:
+        return DataError.of(first)
+    suffix = f" ({more} more problem{'s' if more > 1 else ''} in this file)"
+    return DataError.of(dataclasses.replace(first, message=first.message + suffix))
 
 
 def _validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    typed = _to_numbers(frame, name)
-    try:
-        return _SCHEMAS[name].validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise _first_failure(name, exc) from exc
-    except pa.errors.SchemaError as exc:  # non-lazy path; should not happen
-        raise DataError(FILES[name], str(exc).splitlines()[0]) from exc
+    typed, problems = convert_numbers(frame, name)
+    if problems:
+        raise _first(name, problems)
+    problems = schema_problems(name, typed)
+    if problems:
+        raise _first(name, problems)
+    return typed
 
 
 # --------------------------------------------------------------------------------------------
-# Rules across rows and files
+# Rules across rows and files: each yields every problem, so the upload can report them all
 
 
-def _fail(name: str, row: int, column: str, message: str) -> DataError:
-    return DataError(FILES[name], message, row=row + 1, column=column)
+def _p(name: str, row: int, column: str, code: str, message: str, **kw: object) -> Problem:
+    value = kw.pop("value", None)
+    return Problem(
+        FILES[name],
+        code,
+        message,
+        row=row + 1,
+        column=column,
+        value=None if value is None else str(value),
+        params=tuple((k, str(v)) for k, v in kw.items()),
+    )
 
 
-def _check_clusters(df: pd.DataFrame) -> None:
+def cluster_rule_problems(df: pd.DataFrame) -> list[Problem]:
+    """``annex_no`` unique where set, and N exactly when ``source_ref`` is ``annex row N``."""
+    out: list[Problem] = []
     seen: dict[int, int] = {}
     for i, no in enumerate(df["annex_no"]):
         if pd.isna(no):
             continue
         if int(no) in seen:
-            raise _fail(
-                "clusters", i, "annex_no", f"value {int(no)} repeats row {seen[int(no)] + 1}"
-            )
-        seen[int(no)] = i
+            out.append(
+                _p("clusters", i, "annex_no", "annex_repeat",
+                   f"value {int(no)} repeats row {seen[int(no)] + 1}",
+                   value=int(no), other=seen[int(no)] + 1)
+            )  # fmt: skip
+        else:
+            seen[int(no)] = i
     for i, (no, ref) in enumerate(zip(df["annex_no"], df["source_ref"], strict=True)):
         if pd.isna(no):
             if annex_row(ref) is not None:
-                raise _fail("clusters", i, "annex_no", f"is empty but source_ref is '{ref}'")
+                out.append(
+                    _p("clusters", i, "annex_no", "annex_missing",
+                       f"is empty but source_ref is '{quote_value(ref)}'", ref=quote_value(ref))
+                )  # fmt: skip
         elif annex_row(ref) != int(no):
-            raise _fail("clusters", i, "source_ref", f"'{ref}' should be 'annex row {int(no)}'")
+            out.append(
+                _p("clusters", i, "source_ref", "annex_ref",
+                   f"should be 'annex row {int(no)}'", value=ref, n=int(no))
+            )  # fmt: skip
+    return out
 
 
-def _check_organizations(df: pd.DataFrame, clusters: pd.DataFrame) -> None:
+def organization_rule_problems(df: pd.DataFrame, clusters: pd.DataFrame) -> list[Problem]:
+    """Each organisation's cluster exists; ``exact`` matches name the cluster as printed."""
     names = dict(zip(clusters["cluster_id"], clusters["name_zh"], strict=True))
+    out: list[Problem] = []
     for i, row in enumerate(df.itertuples(index=False)):
         if row.cluster_id not in names:
-            raise _fail(
-                "organizations",
-                i,
-                "cluster_id",
-                f"value '{row.cluster_id}' is not a cluster_id of {FILES['clusters']}",
-            )
+            out.append(
+                _p("organizations", i, "cluster_id", "unknown_cluster",
+                   f"is not a cluster_id of {FILES['clusters']}", value=row.cluster_id)
+            )  # fmt: skip
+            continue
         same = names[row.cluster_id] == row.cluster_name_zh_published
         if row.cluster_match == "exact" and not same:
-            raise _fail(
-                "organizations",
-                i,
-                "cluster_name_zh_published",
-                f"'{row.cluster_name_zh_published}' differs from the name_zh of "
-                f"'{row.cluster_id}' although cluster_match is 'exact'",
-            )
+            out.append(
+                _p("organizations", i, "cluster_name_zh_published", "exact_name",
+                   f"differs from the name_zh of '{row.cluster_id}' although cluster_match is "
+                   "'exact'", value=row.cluster_name_zh_published, id=row.cluster_id)
+            )  # fmt: skip
         if row.cluster_match == "inferred" and same:
-            raise _fail(
-                "organizations",
-                i,
-                "cluster_match",
-                "is 'inferred' but the published name equals the cluster's name_zh",
-            )
+            out.append(
+                _p("organizations", i, "cluster_match", "inferred_same",
+                   "is 'inferred' but the published name equals the cluster's name_zh")
+            )  # fmt: skip
+    return out
 
 
-def _check_sector_continent(df: pd.DataFrame) -> None:
+def _check_sector_continent(df: pd.DataFrame) -> list[Problem]:
+    out: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for i, pair in enumerate(zip(df["sector"], df["continent"], strict=True)):
         if pair in seen:
-            raise _fail("sector_continent", i, "continent", f"{pair[0]} x {pair[1]} is repeated")
+            out.append(
+                _p("sector_continent", i, "continent", "pair_repeat",
+                   f"{pair[0]} x {pair[1]} is repeated", sector=pair[0], continent=pair[1])
+            )  # fmt: skip
         seen.add(pair)
     missing = [(s, c) for s in SECTORS for c in CONTINENTS if (s, c) not in seen]
     if missing:
         s, c = missing[0]
-        raise DataError(
-            FILES["sector_continent"],
-            f"has no row for sector {s} x continent {c} (all {len(SECTORS) * len(CONTINENTS)} "
-            "pairs are required)",
+        n = len(SECTORS) * len(CONTINENTS)
+        out.append(
+            Problem(
+                FILES["sector_continent"],
+                "pair_missing",
+                f"has no row for sector {s} x continent {c} (all {n} pairs are required)",
+                params=(("sector", s), ("continent", c), ("n", str(n))),
+            )
         )
+    return out
 
 
-def _check_policies(df: pd.DataFrame) -> None:
+def _check_policies(df: pd.DataFrame) -> list[Problem]:
+    out: list[Problem] = []
     for i, (year, source) in enumerate(zip(df["year"], df["year_source"], strict=True)):
         if pd.isna(year) and source:
-            raise _fail("policies", i, "year_source", "must be empty when year is empty")
+            out.append(
+                _p("policies", i, "year_source", "year_source_without_year",
+                   "must be empty when year is empty", value=source)
+            )  # fmt: skip
         if not pd.isna(year) and not source:
-            raise _fail("policies", i, "year_source", "must be set when year is set")
+            out.append(
+                _p("policies", i, "year_source", "year_without_source",
+                   "must be set when year is set")
+            )  # fmt: skip
+    return out
 
 
-def _check_trends(df: pd.DataFrame) -> None:
-    for i, (no, ref) in enumerate(zip(df["trend_no"], df["source_ref"], strict=True)):
-        if ref != f"ch6.{int(no)}":
-            raise _fail("trends", i, "source_ref", f"'{ref}' should be 'ch6.{int(no)}'")
+def _check_trends(df: pd.DataFrame) -> list[Problem]:
+    return [
+        _p("trends", i, "source_ref", "trend_ref", f"should be 'ch6.{int(no)}'", value=ref, n=no)
+        for i, (no, ref) in enumerate(zip(df["trend_no"], df["source_ref"], strict=True))
+        if ref != f"ch6.{int(no)}"
+    ]
 
 
-def _check_sections(df: pd.DataFrame) -> None:
+def _check_sections(df: pd.DataFrame) -> list[Problem]:
+    out: list[Problem] = []
     for i, row in enumerate(df.itertuples(index=False)):
         if SECTION_KINDS[row.kind] != row.chapter:
-            raise _fail(
-                "sections",
-                i,
-                "chapter",
-                f"is {row.chapter} but kind '{row.kind}' belongs to chapter "
-                f"{SECTION_KINDS[row.kind]}",
-            )
+            out.append(
+                _p("sections", i, "chapter", "kind_chapter",
+                   f"is {row.chapter} but kind '{row.kind}' belongs to chapter "
+                   f"{SECTION_KINDS[row.kind]}", kind=row.kind, n=SECTION_KINDS[row.kind])
+            )  # fmt: skip
         if chapter_of(row.source_ref) != row.chapter:
-            raise _fail(
-                "sections", i, "source_ref", f"'{row.source_ref}' is not in chapter {row.chapter}"
+            out.append(
+                _p("sections", i, "source_ref", "ref_chapter",
+                   f"is not in chapter {row.chapter}", value=row.source_ref, n=row.chapter)
+            )  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Valid but suspicious: warnings, never errors
+
+
+NEAR_BOX_DEG = 2.0  # a point this far outside its country's bounding box is flagged
+
+
+def report_continents(clusters: pd.DataFrame) -> dict[str, str]:
+    """ISO3 → the continent the reference data files a country under (its most common one).
+
+    The report has its own five continents (no Africa; Türkiye, Russia … as it files them), so
+    the mapping is read from the shipped clusters, not from a general table; countries absent
+    from them are not checked.
+    """
+    if clusters.empty:
+        return {}
+    counts = clusters.groupby(["country", "continent"]).size().reset_index(name="n")
+    counts = counts.sort_values(["country", "n", "continent"], ascending=[True, False, True])
+    return dict(counts.drop_duplicates("country")[["country", "continent"]].itertuples(False))
+
+
+def _in_box(lat: float, lon: float, box: tuple[float, float, float, float], pad: float) -> bool:
+    min_lon, min_lat, max_lon, max_lat = box
+    return min_lat - pad <= lat <= max_lat + pad and min_lon - pad <= lon <= max_lon + pad
+
+
+def suspicious_clusters(
+    clusters: pd.DataFrame,
+    continents: dict[str, str],
+    bboxes: dict[str, tuple[float, float, float, float]],
+    file: str = FILES["clusters"],
+) -> list[Problem]:
+    """Warnings for rows that pass the schema but look wrong.
+
+    - ``lat_lon_swapped``: the point lies outside its country, and swapping lat/lon puts it in;
+    - ``outside_country``: the point lies more than :data:`NEAR_BOX_DEG` outside the bounding box
+      of its country (``data/geo/country_bbox.csv``);
+    - ``continent_mismatch``: ``continents`` (see :func:`report_continents`) files the country
+      under another continent.
+    """
+    out: list[Problem] = []
+    for i, r in enumerate(clusters.itertuples(index=False)):
+        lat, lon = float(r.lat), float(r.lon)
+        box = bboxes.get(str(r.country))
+        if box is not None and not _in_box(lat, lon, box, NEAR_BOX_DEG):
+            swapped = abs(lon) <= 90 and _in_box(lon, lat, box, NEAR_BOX_DEG)
+            code = "lat_lon_swapped" if swapped else "outside_country"
+            message = (
+                "lat and lon look swapped: the point is in its country only when swapped"
+                if swapped
+                else f"the point ({lat:g}, {lon:g}) is far outside {r.country}"
             )
+            out.append(
+                Problem(file, code, message, i + 1, "lat", value=f"{lat:g}, {lon:g}",
+                        params=(("country", str(r.country)),), warning=True)
+            )  # fmt: skip
+        expected = continents.get(str(r.country))
+        if expected is not None and expected != r.continent:
+            out.append(
+                Problem(file, "continent_mismatch",
+                        f"{r.country} is filed under {expected}, not {r.continent}",
+                        i + 1, "continent", value=str(r.continent),
+                        params=(("country", str(r.country)), ("expected", expected)),
+                        warning=True)
+            )  # fmt: skip
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,12 +977,32 @@ def load_bundle(data_dir: Path | str | None = None) -> Bundle:
             frames[name] = _validate(name, _read_csv(folder / file, file))
         except DataError:
             raise
-        except Exception as exc:  # last resort: never leak a raw traceback type
-            raise DataError(file, f"could not be loaded ({type(exc).__name__}: {exc})") from exc
-    _check_clusters(frames["clusters"])
-    _check_organizations(frames["organizations"], frames["clusters"])
-    _check_sector_continent(frames["sector_continent"])
-    _check_policies(frames["policies"])
-    _check_trends(frames["trends"])
-    _check_sections(frames["sections"])
+        except Exception as exc:  # last resort: never leak a traceback or a server path
+            log.exception("loading %s failed", file)
+            raise DataError(file, "could not be loaded", code="unreadable") from exc
+    checks = (
+        ("clusters", cluster_rule_problems(frames["clusters"])),
+        ("organizations", organization_rule_problems(frames["organizations"], frames["clusters"])),
+        ("sector_continent", _check_sector_continent(frames["sector_continent"])),
+        ("policies", _check_policies(frames["policies"])),
+        ("trends", _check_trends(frames["trends"])),
+        ("sections", _check_sections(frames["sections"])),
+    )
+    for _name, problems in checks:
+        if problems:
+            raise DataError.of(problems[0])
     return Bundle(**{name: frame.reset_index(drop=True) for name, frame in frames.items()})
+
+
+def files_signature(data_dir: Path | str | None = None) -> tuple[tuple[str, int, int], ...]:
+    """``(file, mtime_ns, size)`` of every data file (``-1`` when missing): a cache key that
+    changes whenever a file of the folder is edited, replaced or removed."""
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    out = []
+    for file in FILES.values():
+        try:
+            st = (folder / file).stat()
+            out.append((file, st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((file, -1, -1))
+    return tuple(out)

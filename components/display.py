@@ -11,20 +11,47 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import plotly_config
-from components.export import csv_bytes, file_stem
+from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
 
 
 def download_csv(
-    table: pd.DataFrame, name: str, lang: Lang, *, key: str, container: Any = st
+    table: pd.DataFrame,
+    name: str,
+    lang: Lang,
+    *,
+    key: str,
+    container: Any = st,
+    label: str | None = None,
 ) -> None:
     """A CSV download button for ``table`` (UTF-8 with BOM), file ``<name>_<lang>.csv``."""
     container.download_button(
-        t("common.download_csv", lang),
+        label or t("common.download_csv", lang),
         data=csv_bytes(table),
         file_name=f"{file_stem(name, lang)}.csv",
         mime="text/csv",
         icon=":material/download:",
+        key=key,
+        on_click="ignore",
+    )
+
+
+def download_xlsx(
+    table: pd.DataFrame,
+    name: str,
+    lang: Lang,
+    *,
+    key: str,
+    label: str | None = None,
+    container: Any = st,
+) -> None:
+    """An XLSX download button for ``table`` (text never stored as a formula), ``<name>_<lang>``."""
+    container.download_button(
+        label or t("data.tables.download_xlsx", lang),
+        data=xlsx_bytes(table, sheet=name),
+        file_name=f"{file_stem(name, lang)}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
         key=key,
         on_click="ignore",
     )

@@ -7,6 +7,7 @@ return; OWASP "CSV injection") get a leading apostrophe; numbers are written as 
 
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
@@ -36,3 +37,32 @@ def file_stem(*parts: object) -> str:
     """A file name stem: ``("heatmap", "named", "lq", "en")`` → ``heatmap_named_lq_en``."""
     text = "_".join(str(p) for p in parts if str(p))
     return _SAFE_NAME.sub("-", text).strip("-_") or "export"
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The table as an XLSX workbook (one sheet). Text cells are stored as text, never as
+    formulas (a cell starting with ``=`` stays literal text); empty cells stay empty."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook()
+    ws = book.active
+    ws.title = (_SAFE_NAME.sub("-", sheet).strip("-_") or "data")[:31]
+
+    def put(row: int, col: int, value: object) -> None:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return
+        if isinstance(value, str):
+            cell = ws.cell(row=row, column=col, value=ILLEGAL_CHARACTERS_RE.sub(" ", value))
+            cell.data_type = "s"  # text, even when it starts with "="
+            return
+        ws.cell(row=row, column=col, value=value.item() if hasattr(value, "item") else value)
+
+    for j, name in enumerate(frame.columns, start=1):
+        put(1, j, str(name))
+    for i, values in enumerate(frame.itertuples(index=False), start=2):
+        for j, value in enumerate(values, start=1):
+            put(i, j, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

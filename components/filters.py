@@ -39,6 +39,8 @@ def normalize_text(text: object) -> str:
 def search_index(clusters: pd.DataFrame, organizations: pd.DataFrame) -> pd.Series:
     """Per ``cluster_id``, the searchable text: names, lead industries, organisation names."""
     cols = ["name_zh", "name_en", "lead_industry_zh", "lead_industry_en"]
+    if clusters.empty:  # an empty list (e.g. a header-only file): an empty index of text
+        return pd.Series([], index=pd.Index([], name="cluster_id"), dtype=object, name="search")
     own = clusters.set_index("cluster_id")[cols].fillna("").astype(str)
     text = own.apply(lambda r: "\n".join(normalize_text(v) for v in r), axis=1)
     if len(organizations):
@@ -62,9 +64,9 @@ def apply_filters(clusters: pd.DataFrame, filters: Filters, index: pd.Series) ->
     if filters.sectors:
         mask &= clusters["sector"].isin(filters.sectors)
     query = normalize_text(filters.query)
-    if query:
-        hits = index.reindex(clusters["cluster_id"]).fillna("").str.contains(query, regex=False)
-        mask &= hits.to_numpy()
+    if query and len(clusters):
+        text = index.reindex(clusters["cluster_id"]).fillna("").astype(str)
+        mask &= pd.Series([query in value for value in text], index=clusters.index, dtype=bool)
     return clusters[mask]
 
 

@@ -26,7 +26,7 @@ from components.i18n import (
     sector_name,
     t,
 )
-from components.safe import escape_html, plain_text
+from components.safe import deck_text, escape_html
 from components.sources import cite
 
 LAYER_OCEAN = "ocean"
@@ -48,6 +48,9 @@ FIT_MAX_ZOOM = 5.0  # one cluster: its country and neighbours stay in view
 
 JITTER_MIN_DEG = 0.1  # radius of the circle duplicates are spread on
 JITTER_GAP_DEG = 0.15  # wanted distance between neighbours on that circle
+JITTER_MAX_DEG = 1.5  # no point is drawn further than this (in latitude) from its coordinate
+JITTER_MAX_POINTS = 60  # beyond this many at one coordinate, the rest are drawn on the spot
+LAT_LIMIT = 85.0  # the map (Web Mercator) ends here
 
 
 # --- points --------------------------------------------------------------------------------------
@@ -57,7 +60,10 @@ def jitter_duplicates(clusters: pd.DataFrame) -> pd.DataFrame:
     """Add ``x``/``y`` drawing positions: exact duplicate coordinates spread on a small circle.
 
     Deterministic: duplicates are ordered by ``cluster_id`` and placed clockwise from north. Points
-    with unique coordinates keep them exactly.
+    with unique coordinates keep them exactly. The circle's radius is capped at
+    :data:`JITTER_MAX_DEG`; past :data:`JITTER_MAX_POINTS` at one coordinate the others are drawn
+    on the coordinate itself (aggregated there, all still listed in the table). Positions stay
+    within ±:data:`LAT_LIMIT` latitude and ±180° longitude.
     """
     out = clusters.copy()
     out["x"] = out["lon"].astype(float)
@@ -66,15 +72,20 @@ def jitter_duplicates(clusters: pd.DataFrame) -> pd.DataFrame:
         n = len(group)
         if n < 2:
             continue
-        radius = max(JITTER_MIN_DEG, JITTER_GAP_DEG / (2 * math.sin(math.pi / n)))
-        lat0 = float(group["lat"].iloc[0])
+        ring = min(n, JITTER_MAX_POINTS)
+        radius = min(
+            JITTER_MAX_DEG, max(JITTER_MIN_DEG, JITTER_GAP_DEG / (2 * math.sin(math.pi / ring)))
+        )
+        lat0, lon0 = float(group["lat"].iloc[0]), float(group["lon"].iloc[0])
         stretch = 1 / max(math.cos(math.radians(lat0)), 0.2)
-        for k, idx in enumerate(group.sort_values("cluster_id").index):
-            angle = 2 * math.pi * k / n
-            out.at[idx, "y"] = round(lat0 + radius * math.cos(angle), 5)
-            out.at[idx, "x"] = round(
-                float(group["lon"].iloc[0]) + radius * stretch * math.sin(angle), 5
-            )
+        order = group.sort_values("cluster_id").index
+        for k, idx in enumerate(order[:ring]):
+            angle = 2 * math.pi * k / ring
+            y = lat0 + radius * math.cos(angle)
+            x = lon0 + radius * stretch * math.sin(angle)
+            out.at[idx, "y"] = round(max(-LAT_LIMIT, min(LAT_LIMIT, y)), 5)
+            out.at[idx, "x"] = round((x + 180) % 360 - 180 if abs(x) > 180 else x, 5)
+    out["y"] = out["y"].clip(-LAT_LIMIT, LAT_LIMIT)
     return out
 
 
@@ -84,21 +95,25 @@ def sector_rgba(sector: str) -> list[int]:
 
 
 def point_rows(points: pd.DataFrame, lang: Lang) -> list[dict]:
-    """The scatter layer's data: position, colour and tooltip text per cluster."""
+    """The scatter layer's data: position, colour and tooltip text per cluster.
+
+    Every text goes through :func:`components.safe.deck_text`: one line, and never a deck.gl
+    expression (a cell starting ``@@=`` or ``@@#`` would otherwise be evaluated by the browser).
+    """
     alt = other(lang)
     rows = []
     for r in points.itertuples(index=False):
         rows.append(
             {
-                "cluster_id": r.cluster_id,
+                "cluster_id": deck_text(r.cluster_id),
                 "x": float(r.x),
                 "y": float(r.y),
                 "color": sector_rgba(r.sector),
-                "tt_name": plain_text(getattr(r, f"name_{lang}")),
-                "tt_alt": plain_text(getattr(r, f"name_{alt}")),
-                "tt_country": plain_text(country_name(r.country, lang)),
-                "tt_sector": plain_text(sector_name(r.sector, lang)),
-                "tt_industry": plain_text(getattr(r, f"lead_industry_{lang}")),
+                "tt_name": deck_text(getattr(r, f"name_{lang}")),
+                "tt_alt": deck_text(getattr(r, f"name_{alt}")),
+                "tt_country": deck_text(country_name(r.country, lang)),
+                "tt_sector": deck_text(sector_name(r.sector, lang)),
+                "tt_industry": deck_text(getattr(r, f"lead_industry_{lang}")),
             }
         )
     return rows

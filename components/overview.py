@@ -48,7 +48,9 @@ def coverage(bundle: Bundle, by: str) -> pd.DataFrame:
     Columns: ``by``, ``published``, ``named``, ``unnamed``; rows in the fixed display order.
     """
     order = CONTINENTS if by == "continent" else SECTORS
-    rec = reconciliation(bundle).groupby(by)[["published", "named", "unnamed"]].sum()
+    rec = reconciliation(bundle)
+    rec["unnamed"] = rec["unnamed"].clip(lower=0)  # data naming more than figure 2-1 counts
+    rec = rec.groupby(by)[["published", "named", "unnamed"]].sum()
     return rec.reindex(list(order)).fillna(0).astype(int).reset_index()
 
 
@@ -104,10 +106,11 @@ def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:
         hoverinfo="skip",
     )
     apply_layout(fig, height=120 + 46 * len(cov))
+    top = max(int(cov["published"].max()), int((cov["named"] + cov["unnamed"]).max()), 1)
     fig.update_layout(
         barmode="stack",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
-        xaxis={"title": t("common.clusters", lang), "range": [0, cov["published"].max() * 1.15]},
+        xaxis={"title": t("common.clusters", lang), "range": [0, top * 1.15]},
         yaxis={"autorange": "reversed", "automargin": True},
         bargap=0.3,
     )

@@ -15,9 +15,11 @@ import streamlit as st
 from components import router, urlstate
 from components.filters import Filters, country_options
 from components.i18n import DEFAULT_LANG, LANGS, Lang, continent_name, country_name, sector_name, t
+from components.notices import notice_message
 from components.vocab import CONTINENTS, SECTORS
 
 _SEEN = "_url_seen"  # names bound during the current run
+_NOTICES = "_url_notices"  # (name, raw value) ignored during the current run
 _LANG_KEY = "url_lang"
 _LANG_LAST = "_lang_last"  # the language before a click that cleared the switch
 
@@ -26,6 +28,7 @@ def begin_run() -> None:
     """Mark the run as routed and reset its record of bound URL parameters (``app.py``)."""
     router.mark_routed()
     st.session_state[_SEEN] = set()
+    st.session_state[_NOTICES] = []
 
 
 def _seen(name: str) -> None:
@@ -33,8 +36,17 @@ def _seen(name: str) -> None:
 
 
 def _notice(name: str, raw: str) -> None:
-    lang = current_lang()
-    st.toast(t("app.bad_param", lang, name=name, value=raw[:40]), icon="⚠️")
+    """Remember an ignored parameter; :func:`flush_notices` shows them all in one toast."""
+    st.session_state.setdefault(_NOTICES, []).append((name, raw))
+
+
+def flush_notices() -> None:
+    """One toast for every parameter ignored in this run: literal, shortened, listed once."""
+    items = st.session_state.get(_NOTICES) or []
+    st.session_state[_NOTICES] = []
+    message = notice_message(items, current_lang())
+    if message:
+        st.toast(message, icon="⚠️")
 
 
 def _init(name: str, parsed: urlstate.Parsed) -> str:
@@ -58,12 +70,13 @@ def sync(name: str, value: object, default: object) -> None:
 
 
 def drop_unbound_params() -> None:
-    """Remove query parameters no widget of this run claimed, with a notice for each."""
+    """Remove query parameters no widget of this run claimed, then show the run's one notice."""
     seen = st.session_state.get(_SEEN, set())
     for name in list(st.query_params.keys()):
         if name not in seen:
             _notice(name, st.query_params.get(name) or "")
             del st.query_params[name]
+    flush_notices()
 
 
 def current_lang() -> Lang:

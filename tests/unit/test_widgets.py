@@ -20,13 +20,14 @@ def _radio_script() -> None:
 def _click_script() -> None:
     import streamlit as st
 
-    from components.widgets import begin_run, set_click, url_click
+    from components.widgets import begin_run, drop_unbound_params, set_click, url_click
 
     begin_run()
     value, key = url_click("item", "chart", valid={"a", "b"}.__contains__, picked=lambda e: [])
     st.text(f"{value}|{key}")
     st.button("pick b", on_click=set_click, args=("chart", "b"), key="pick")
     st.button("clear", on_click=set_click, args=("chart", None), key="clear")
+    drop_unbound_params()
 
 
 def _run(fn, **params: str) -> AppTest:  # noqa: ANN001
