@@ -35,7 +35,7 @@ def headline(bundle: Bundle) -> Headline:
     return Headline(
         total=int(rec["published"].sum()),
         named=len(bundle.clusters),
-        unnamed=int(rec["unnamed"].sum()),
+        unnamed=int(rec["unnamed"].clip(lower=0).sum()),  # a cell naming more counts none
         countries=int(bundle.clusters["country"].nunique()),
         policies=len(bundle.policies),
         trends=len(bundle.trends),
@@ -98,7 +98,10 @@ def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:
     # Totals printed at the end of each bar.
     fig.add_scatter(
         y=labels,
-        x=cov["published"],
+        x=[
+            max(p, n + u)
+            for p, n, u in zip(cov["published"], cov["named"], cov["unnamed"], strict=True)
+        ],
         mode="text",
         text=[f"  {v}" for v in cov["published"]],
         textposition="middle right",
