@@ -164,9 +164,12 @@ def _read_text(data: bytes, file: str) -> Table:
         return Table(None, (_problem(file, "binary", "the file is not a text (CSV) file"),))
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    if first.count(delimiter) == 0 and ";" in first:
-        message = "the columns are separated by ';' (use a comma or a tab)"
-        return Table(None, (_problem(file, "semicolon", message),), encoding, ";", "csv")
+    if first.count(delimiter) == 0:
+        other = next((sep for sep in ";|" if sep in first), None)
+        if other is not None:
+            message = f"the columns are separated by '{other}' (use a comma or a tab)"
+            problem = _problem(file, "delimiter", message, sep=other)
+            return Table(None, (problem,), encoding, other, "csv")
     try:
         frame = parse_csv(text, file, delimiter=delimiter, max_rows=MAX_ROWS)
     except DataError as err:
