@@ -299,7 +299,7 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
     found += cluster_rule_problems(typed)
     if mode == "add":
         found += _clashes(typed, base.clusters)
-    problems += [dataclasses.replace(p, file=file) for p in found]
+    problems += [dataclasses.replace(p, file=file, value=_as_given(raw, p)) for p in found]
 
     bad = {p.row for p in problems if not p.warning and p.row is not None}
     keep = [i for i in range(rows) if i + 1 not in bad]
@@ -316,6 +316,13 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
     return Report(
         file, rows, valid, tuple(k + 1 for k in keep), invalid, tuple(problems), fatal=not keep
     )
+
+
+def _as_given(raw: pd.DataFrame, problem: Problem) -> str | None:
+    """The offending cell exactly as uploaded (``91``, not the parsed ``91.0``)."""
+    if problem.value is None or problem.row is None or problem.column not in raw.columns:
+        return problem.value
+    return str(raw.at[problem.row - 1, problem.column])
 
 
 def _clashes(typed: pd.DataFrame, existing: pd.DataFrame) -> list[Problem]:

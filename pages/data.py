@@ -99,7 +99,7 @@ download_xlsx(
 )
 st.markdown(f"**{t('data.tables.schema', lang)}**")
 st.dataframe(ds.schema_table(name, lang), hide_index=True, width="stretch")
-st.caption(t("data.problem.too_long", lang, max=ds.text_limit()))
+st.caption(t("data.tables.text_limit", lang, max=ds.text_limit()))
 
 # --- checks of the data in use -------------------------------------------------------------------
 st.subheader(t("data.checks.heading", lang))

@@ -275,3 +275,30 @@ def test_data_page_screenshots(page, open_app, screenshot, lang: str, width: int
     text = _main(page).inner_text()
     assert t("data.upload.heading", lang) in text and t("data.tables.schema", lang) in text
     screenshot(page, f"hardening_data_{lang}_{width}")
+
+
+@pytest.mark.parametrize(("lang", "width"), [("zh", 1280), ("en", 1920)])
+def test_upload_report_lists_invalid_rows(
+    page, open_app, wait_idle, screenshot, tmp_path: Path, lang: str, width: int
+) -> None:
+    path = _hostile_csv(tmp_path / "mixed.csv")
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace(",48.37,", ",91,")  # lat out of range
+    rows[2] = rows[2].replace(",DEU,", ",ZZZ,")  # unknown country
+    rows[3] = rows[3].replace(",51.33,12.38,", ",12.38,51.33,")  # swapped: a warning, kept
+    path.write_text("\n".join(rows) + "\n", encoding="gb18030")  # what Excel in China writes
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_app(page, "data", lang=lang)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    use = page.get_by_role("button", name=t("data.upload.use", lang, n=2))
+    use.wait_for(timeout=30_000)
+    wait_idle(page)
+    text = _text(page)
+    summary = t("data.upload.summary", lang, file="mixed.csv", rows=4, valid=2, invalid=2,
+                warnings=1)  # fmt: skip
+    assert summary in text, text[-1500:]
+    for key in ("data.upload.download_problems", "data.upload.download_invalid"):
+        assert page.get_by_role("button", name=t(key, lang)).count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    use.scroll_into_view_if_needed()
+    screenshot(page, f"hardening_upload_report_{lang}_{width}")
