@@ -396,3 +396,17 @@ def test_csv_like_noise_gives_a_report(chars: list[str]) -> None:
     data = (header + "".join(chars)).encode("utf-8")
     report = validate_clusters(read_upload(data, "x.csv"), BUNDLE, "add", "x.csv")
     assert report.fatal or not schema_problems("clusters", report.valid.reset_index(drop=True))
+
+
+def test_shipped_files_are_never_written() -> None:
+    from components.data import default_data_dir, files_signature
+
+    before = files_signature(default_data_dir())
+    for mode in ("add", "replace"):
+        report = validate_clusters(read_upload(GOOD(), "x.csv"), BUNDLE, mode, "x.csv")
+        custom = merge(report, BUNDLE, mode)
+        assert custom is not None
+        custom.apply(BUNDLE).clusters.loc[0, "name_en"] = "mutated"
+        assert custom.clusters.loc[0, "name_en"] != "mutated"  # pages get copies
+    assert files_signature(default_data_dir()) == before
+    assert load_bundle().clusters.equals(BUNDLE.clusters)
