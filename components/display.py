@@ -48,7 +48,7 @@ def download_xlsx(
     """An XLSX download button for ``table`` (text never stored as a formula), ``<name>_<lang>``."""
     container.download_button(
         label or t("data.tables.download_xlsx", lang),
-        data=xlsx_bytes(table, sheet=name),
+        data=lambda: xlsx_bytes(table, sheet=name),  # built when clicked: keeps reruns fast
         file_name=f"{file_stem(name, lang)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",

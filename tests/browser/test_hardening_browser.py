@@ -302,3 +302,26 @@ def test_upload_report_lists_invalid_rows(
     assert page.locator('[data-testid="stException"]').count() == 0
     use.scroll_into_view_if_needed()
     screenshot(page, f"hardening_upload_report_{lang}_{width}")
+
+
+def test_table_downloads_in_the_browser(page, open_app) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from components.upload import COLUMNS
+
+    open_app(page, "data", lang="en")
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name=t("data.tables.download_xlsx", "en")).first.click()
+    download = info.value
+    assert download.suggested_filename == "clusters_en.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(COLUMNS) and len(rows) == len(load_bundle().clusters) + 1
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name=t("data.tables.template_csv", "en")).click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").strip() == ",".join(
+        COLUMNS
+    )
