@@ -43,6 +43,7 @@ MAX_UPLOAD_MB = 2
 MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 2000  # the report names a few hundred clusters at most
 MAX_COLUMNS = 64
+MAX_UNPACKED = 50 * 1024 * 1024  # an XLSX upload may unpack to this much at most (zip bombs)
 NAME_LIMIT = 60  # characters of the uploaded file's name kept
 TABLE = "clusters"
 COLUMNS: tuple[str, ...] = tuple(schema(TABLE).columns)
@@ -200,6 +201,13 @@ def _read_xlsx(data: bytes, file: str) -> Table:
     from openpyxl import load_workbook
 
     bad = (_problem(file, "bad_xlsx", "the file is not a readable XLSX workbook"),)
+    try:  # a workbook is a zip: refuse one that unpacks to far more than any cluster list
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return Table(None, bad, kind="xlsx")
+    if unpacked > MAX_UNPACKED:
+        return Table(None, bad, kind="xlsx")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):

@@ -73,6 +73,16 @@ def xlsx(rows: list[dict[str, str]]) -> bytes:
     return xlsx_bytes(pd.DataFrame(rows, columns=list(COLUMNS)), sheet="clusters")
 
 
+def zip_bomb() -> bytes:
+    """A small zip that claims to unpack to far more than any cluster list."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<a>" + b"0" * (60 * 1024 * 1024) + b"</a>")
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class Case:
     """One bad (or tricky) input and what must come of it."""
@@ -124,6 +134,7 @@ CATALOGUE: dict[str, Case] = {
     "corrupt XLSX": case(
         lambda: b"PK\x03\x04" + os.urandom(2000), name="c.xlsx", fatal=True, errors={"bad_xlsx"}
     ),
+    "XLSX zip bomb": case(lambda: zip_bomb(), name="bomb.xlsx", fatal=True, errors={"bad_xlsx"}),
     "CSV named .xlsx": case(GOOD, name="c.xlsx", fatal=True, errors={"bad_xlsx"}),
     "10 MB file": case(
         lambda: GOOD() + b"x" * (10 * 1024 * 1024), fatal=True, errors={"file_too_large"}
