@@ -70,7 +70,7 @@ def coverage_table(cov: pd.DataFrame, by: str, lang: Lang) -> pd.DataFrame:
 def unnamed_by_sector(bundle: Bundle) -> pd.DataFrame:
     """Sectors of the counted-but-unnamed clusters (``sector``, ``continent``, ``unnamed`` > 0)."""
     rec = reconciliation(bundle)
-    return rec.loc[rec["unnamed"] != 0, ["sector", "continent", "unnamed"]].reset_index(drop=True)
+    return rec.loc[rec["unnamed"] > 0, ["sector", "continent", "unnamed"]].reset_index(drop=True)
 
 
 def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:

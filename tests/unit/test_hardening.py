@@ -398,3 +398,22 @@ def test_deck_text_is_never_an_expression(text: str) -> None:
     assert not out.startswith("@@")
     plain = shorten(text, 10**9)
     assert out in (plain, WORD_JOINER + plain)  # the same text otherwise
+
+
+def test_overview_counts_with_data_naming_more_than_figure_2_1() -> None:
+    import dataclasses
+
+    from components import overview as ov
+
+    extra = BUNDLE.clusters[BUNDLE.clusters["continent"] == "EU"].head(40).copy()
+    extra["cluster_id"] = [f"extra-{i}" for i in range(len(extra))]
+    extra["annex_no"] = pd.array([None] * len(extra), dtype="Int64")
+    bundle = dataclasses.replace(
+        BUNDLE, clusters=pd.concat([BUNDLE.clusters, extra], ignore_index=True)
+    )
+    head = ov.headline(bundle)
+    assert head.unnamed == 36  # the Asian gap stays; Europe naming more does not subtract
+    assert (ov.unnamed_by_sector(bundle)["unnamed"] > 0).all()
+    cov = ov.coverage(bundle, "continent")
+    assert (cov["unnamed"] >= 0).all()
+    ov.build_coverage_bar(cov, "continent", "en")

@@ -417,7 +417,8 @@ def test_shipped_files_are_never_written() -> None:
         report = validate_clusters(read_upload(GOOD(), "x.csv"), BUNDLE, mode, "x.csv")
         custom = merge(report, BUNDLE, mode)
         assert custom is not None
-        custom.apply(BUNDLE).clusters.loc[0, "name_en"] = "mutated"
+        applied = custom.apply(BUNDLE).clusters
+        applied.loc[0, "name_en"] = "mutated"
         assert custom.clusters.loc[0, "name_en"] != "mutated"  # pages get copies
     assert files_signature(default_data_dir()) == before
     assert load_bundle().clusters.equals(BUNDLE.clusters)
