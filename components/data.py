@@ -45,6 +45,7 @@ FILES: dict[str, str] = {
     "facts": "facts.csv",
     "trends": "trends.csv",
     "sections": "sections.csv",
+    "recommendation_trends": "recommendation_trends.csv",
 }
 ANNEX_MAX = 150
 
@@ -84,6 +85,9 @@ class DataError(Exception):
         return text if text.endswith(".") else text + "."
 
 
+RECOMMENDATION_TREND_COLUMNS = ("section_id", "trend_no", "basis_zh", "basis_en", "source_ref")
+
+
 @dataclass(frozen=True)
 class Bundle:
     """Every validated table of the dataset (fresh DataFrames, one per file)."""
@@ -95,6 +99,12 @@ class Bundle:
     facts: pd.DataFrame
     trends: pd.DataFrame
     sections: pd.DataFrame
+    # chapter 7's recommendations -> the chapter 6 trends they answer (our reading, see README)
+    recommendation_trends: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {c: pd.Series([], dtype=str) for c in RECOMMENDATION_TREND_COLUMNS}
+        )
+    )
 
 
 def default_data_dir() -> Path:
@@ -335,6 +345,18 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "source_ref": _text(SOURCE_REF),
         },
     ),
+    "recommendation_trends": _schema(
+        "recommendation_trends",
+        {
+            "section_id": _text(SLUG),
+            "trend_no": _int(
+                pa.Check.in_range(1, TREND_COUNT, error=f"must be a trend number 1-{TREND_COUNT}")
+            ),
+            "basis_zh": _text(),
+            "basis_en": _text(),
+            "source_ref": _text(SOURCE_REF),
+        },
+    ),
 }
 
 
@@ -357,6 +379,7 @@ _NUMERIC: dict[str, _Numeric] = {
     "facts": _Numeric(ints=("trend_no",), floats=("value",), optional=frozenset({"trend_no"})),
     "trends": _Numeric(ints=("trend_no",)),
     "sections": _Numeric(ints=("chapter",)),
+    "recommendation_trends": _Numeric(ints=("trend_no",)),
 }
 
 
@@ -589,6 +612,39 @@ def _check_sections(df: pd.DataFrame) -> None:
             )
 
 
+def _check_recommendation_trends(
+    df: pd.DataFrame, sections: pd.DataFrame, trends: pd.DataFrame
+) -> None:
+    name = "recommendation_trends"
+    kinds = dict(zip(sections["section_id"], sections["kind"], strict=True))
+    refs = dict(zip(sections["section_id"], sections["source_ref"], strict=True))
+    trend_nos = {int(n) for n in trends["trend_no"]}
+    seen: set[tuple[str, int]] = set()
+    for i, row in enumerate(df.itertuples(index=False)):
+        if kinds.get(row.section_id) != "recommendation":
+            raise _fail(
+                name,
+                i,
+                "section_id",
+                f"value '{row.section_id}' is not a recommendation of {FILES['sections']}",
+            )
+        if int(row.trend_no) not in trend_nos:
+            raise _fail(
+                name, i, "trend_no", f"value {row.trend_no} is not a trend of {FILES['trends']}"
+            )
+        if row.source_ref != refs[row.section_id]:
+            raise _fail(
+                name,
+                i,
+                "source_ref",
+                f"'{row.source_ref}' should be '{refs[row.section_id]}' (the section's own)",
+            )
+        pair = (row.section_id, int(row.trend_no))
+        if pair in seen:
+            raise _fail(name, i, "trend_no", f"{pair[0]} -> trend {pair[1]} is repeated")
+        seen.add(pair)
+
+
 # --------------------------------------------------------------------------------------------
 # Public API
 
@@ -613,4 +669,7 @@ def load_bundle(data_dir: Path | str | None = None) -> Bundle:
     _check_policies(frames["policies"])
     _check_trends(frames["trends"])
     _check_sections(frames["sections"])
+    _check_recommendation_trends(
+        frames["recommendation_trends"], frames["sections"], frames["trends"]
+    )
     return Bundle(**{name: frame.reset_index(drop=True) for name, frame in frames.items()})
