@@ -169,10 +169,15 @@ class TrendView:
     evidence: tuple[str, ...]
     source_ref: str
     missing: bool  # the report's body of this trend is missing from the source text
+    partial: bool = False  # only part of the body survives (the summary says so)
 
     def notice(self, lang: Lang) -> str:
-        """The plain "text missing" notice (empty when the text is there)."""
-        return t("trends.missing", lang, ref=cite(self.source_ref, lang)) if self.missing else ""
+        """The plain "text missing" / "text partly missing" notice (empty when it is all there)."""
+        if self.missing:
+            return t("trends.missing", lang, ref=cite(self.source_ref, lang))
+        if self.partial:
+            return t("trends.partial", lang, ref=cite(self.source_ref, lang))
+        return ""
 
 
 def trend_numbers(bundle: Bundle) -> list[int]:
@@ -192,6 +197,7 @@ def trend_view(bundle: Bundle, trend_no: int, lang: Lang) -> TrendView:
         evidence=items,
         source_ref=str(row["source_ref"]),
         missing=not items,
+        partial=bool(items) and text_status(str(row["summary_en"])) == "partial",
     )
 
 
@@ -400,13 +406,16 @@ def build_fact_figure(group: FactGroup, lang: Lang) -> go.Figure:
             cliponaxis=False,
             width=0.5,
         )
-    title = views[0].metric if len(metrics) == 1 or group.kind == "series" else None
-    apply_layout(fig, title=wrap_label(title, lang, width=60) if title else None, height=300)
+    if len(metrics) == 1 or group.kind == "series":
+        title = views[0].metric
+    else:
+        title = t("trends.versus", lang).join(dict.fromkeys(v.metric for v in views))
+    apply_layout(fig, title=wrap_label(title, lang, width=60), height=300)
     fig.update_layout(
         showlegend=False,
         yaxis={"title": unit_axis(views[0].unit, lang), "rangemode": "tozero"},
         xaxis={"type": "category"},
-        margin={"t": 70 if title else 30},
+        margin={"t": 90 if "<br>" in fig.layout.title.text else 70},
     )
     fig.update_yaxes(range=[0, max(y) * 1.3])
     fig.update_layout(title_font_size=16)

@@ -243,6 +243,8 @@ def show_trend(n: int) -> None:
     st.caption(t("trends.section_ref", lang, ref=cite(v.source_ref, lang)))
     if v.missing:
         st.warning(v.notice(lang), icon=":material/report:")
+    elif v.partial:
+        st.info(v.notice(lang), icon=":material/info:")
     st.markdown(escape_md(v.summary))
     if v.evidence:
         heading(t("trends.evidence", lang))

@@ -53,6 +53,7 @@ def test_trend_param_opens_that_trend(make_app, n: int, lang: str) -> None:
     # The missing-text notice appears exactly for a trend without evidence.
     warnings = [w.value for w in at.warning]
     assert (view.notice(lang) in warnings) == view.missing
+    assert (view.notice(lang) in [i.value for i in at.info]) == view.partial
     assert not [
         w
         for w in warnings

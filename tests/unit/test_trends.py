@@ -50,7 +50,9 @@ def test_every_trend_has_a_summary_and_evidence_or_a_missing_notice(bundle, n, l
     view = tr.trend_view(bundle, n, lang)
     assert view.title.strip() and view.summary.strip()
     if view.evidence:
-        assert not view.missing and view.notice(lang) == ""
+        assert not view.missing
+        partial = t("trends.partial", lang, ref=cite(f"ch6.{n}", lang))
+        assert view.notice(lang) == (partial if view.partial else "")
     else:
         assert view.missing
         notice = view.notice(lang)
@@ -61,6 +63,8 @@ def test_every_trend_has_a_summary_and_evidence_or_a_missing_notice(bundle, n, l
 def test_trend_2_is_the_one_whose_text_is_missing(bundle) -> None:
     missing = [n for n in TREND_NOS if tr.trend_view(bundle, n, "en").missing]
     assert missing == [2]
+    partial = [n for n in TREND_NOS if tr.trend_view(bundle, n, "en").partial]
+    assert partial == [3]  # only the end of section 6.3 survives
     # What the data can say about it: growth facts and the counted clusters, not the report's
     # argument.
     related = set(tr.related_facts(bundle, 2)["fact_id"])
