@@ -1,4 +1,4 @@
-"""Trend explorer: the eight trends of chapter 6 with their evidence, the report panels and a
+"""Trend explorer: the trends of chapter 6 with their evidence, the report panels and a
 search over the report text in the dataset. Pure functions, no ``st.*``.
 
 Every selection the page shows is made by a rule defined here, and the page prints the rule's

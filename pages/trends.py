@@ -1,4 +1,4 @@
-"""Trend explorer: the eight trends of chapter 6, one open at a time (``?trend=N``), with their
+"""Trend explorer: the trends of chapter 6, one open at a time (``?trend=N``), with their
 evidence (the report's figures, policies, clusters, recommendations); the report panels of
 chapters 1, 3, 4, 5 and 7 (``?view=``); a search over the report text (``?q=``)."""
 
