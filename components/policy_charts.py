@@ -45,9 +45,10 @@ LABEL_COLOR = "#1f2933"
 MUTED = "#52606d"
 LANE_RULE = "#c3cad3"
 MARGIN_TOP = 108  # chart title, then the period labels above the plot
-MARGIN_BOTTOM = 118  # year axis, then up to three lines of legend
+MARGIN_BOTTOM = 118  # year axis, then up to three lines of legend (no legend title: plotly
+# 4.2 offsets a horizontal legend by its title and then lets the first row overflow)
 MARGIN_SIDE = 8
-LEGEND_ROW_PX = 24
+TITLE_LIFT_PX = 3  # lane titles sit a little above their row: clear of the row below
 
 _LEADING_ARTICLE = re.compile(r"^(A|An|The)\s+")
 _TRAILING_PAREN = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
@@ -253,6 +254,7 @@ def _decorate(fig: go.Figure, tl: pc.Timeline, lang: Lang) -> None:
                 "yref": "y",
                 "xanchor": "left",
                 "yanchor": "middle",
+                "yshift": TITLE_LIFT_PX,
                 "showarrow": False,
                 "text": f"<b>{escape_html(lane_title(lane.code, lang))}</b>",
                 "font": {"size": pc.TITLE_FONT_PX, "color": LABEL_COLOR},
@@ -291,7 +293,6 @@ def _decorate(fig: go.Figure, tl: pc.Timeline, lang: Lang) -> None:
             "y": 0,
             "yref": "container",
             "yanchor": "bottom",
-            "title": {"text": t("policies.chart.legend", lang), "side": "left"},
             "font": {"size": 14},
             "itemclick": False,
             "itemdoubleclick": False,

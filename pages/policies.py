@@ -145,7 +145,7 @@ else:
     code = str(pol["jurisdiction"])
     colon = punct("colon", lang)
     with st.container(border=True):
-        head, close = st.columns([5, 1], vertical_alignment="top")
+        head, close = st.columns([4, 1], vertical_alignment="top")
         head.subheader(escape_md(pol[f"name_{lang}"]), anchor=False)
         head.markdown(escape_md(pol[f"name_{other(lang)}"]))
         close.button(
