@@ -108,7 +108,6 @@ def test_timeline_texts_never_overlap(
     assert max(heights) <= pc.ROW_PX, "a label is taller than a row"
 
 
-
 def _click_marker(page, pid: str) -> None:  # noqa: ANN001
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     xy = page.evaluate(POINT_JS, pid)
