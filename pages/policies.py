@@ -32,7 +32,7 @@ lane_order = pc.lanes(policies)
 ids = set(policies["policy_id"])
 
 st.title(t("policies.title", lang))
-st.caption(t("policies.intro", lang, total=len(policies)))
+st.caption(t("policies.intro", lang, total=len(policies), lanes=len(lane_order)))
 
 
 def show_lanes(codes: tuple[str, ...]) -> None:

@@ -69,6 +69,10 @@ def test_page_runs_in_both_languages(make_app, bundle, lang: str) -> None:
     at = make_app(PAGE, lang=lang)
     assert not at.exception, at.exception
     assert at.title[0].value == t("policies.title", lang)
+    intro = t(
+        "policies.intro", lang, total=len(bundle.policies), lanes=len(pc.lanes(bundle.policies))
+    )
+    assert intro in _texts(at)
     charts = at.get("plotly_chart")
     assert len(charts) == 2  # the timeline and the theme × period chart
     policies = bundle.policies
@@ -200,6 +204,16 @@ def test_bad_policy_param_gets_a_notice(make_app, lang: str) -> None:
     assert t("policies.bad_policy", lang, value="no\\-such\\-policy") in _texts(at)
     assert _ring(at) == [] and _param(at, "policy") is None
     assert t("policies.click_hint", lang) in _texts(at)
+
+
+def test_map_link_opens_the_map_filtered_to_the_jurisdiction(make_app, bundle) -> None:
+    """The link's query string, followed: the map shows the EU member states' clusters."""
+    countries = pc.map_countries("EU", bundle.clusters)
+    at = make_app("pages/map.py", lang="en", country=",".join(countries))
+    assert not at.exception and not at.toast
+    assert set(at.multiselect(key="url_country").value) == set(countries)
+    in_eu = bundle.clusters["country"].isin(EU_MEMBERS).sum()
+    assert t("map.count", "en", shown=in_eu, total=len(bundle.clusters)) in _texts(at)
 
 
 def test_regional_panel_sets_the_lanes(make_app) -> None:
