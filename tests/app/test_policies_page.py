@@ -113,6 +113,9 @@ def test_filters_in_the_url_change_the_figure(make_app, bundle, lang: str) -> No
     names = {tr["name"] for tr in _spec(at)["data"]}
     assert names == {t("theme.green", lang)}
     assert t("policies.count", lang, shown=len(expected), total=len(policies)) in _texts(at)
+    table = at.dataframe[0].value  # the table tab: the same policies, both names
+    assert list(table[t("policies.col.id", lang)]) == list(expected["policy_id"])
+    assert list(table[t("policies.col.name_zh", lang)]) == list(expected["name_zh"])
     # the theme × period chart follows the jurisdiction filter only
     base = pc.filter_policies(policies, pc.PolicyFilters(("USA", "JPN")))
     legend = [tr["name"] for tr in _spec(at, 1)["data"]]
