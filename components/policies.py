@@ -76,17 +76,13 @@ class Lane:
     top: float
     rows: int
 
-    @property
-    def center(self) -> float:
-        """The y of the lane's label."""
-        return self.top + (self.rows - 1) / 2
-
 
 @dataclass(frozen=True)
 class Timeline:
     """Where everything goes. ``points``: one row per policy with ``policy_id``, ``lane``,
-    ``row``, ``x`` (year, or ``no_year_x``), ``y``, ``side`` (``right``/``left``), ``label`` and
-    ``dated``. x is in years, y in rows (downwards)."""
+    ``row``, ``x`` (year, or ``no_year_x``), ``y``, ``side`` (``right``/``left``; None when the
+    label has no room), ``label`` (empty then) and ``dated``. x is in years, y in rows
+    (downwards)."""
 
     points: pd.DataFrame
     lanes: tuple[Lane, ...]
