@@ -47,6 +47,7 @@ FILES: dict[str, str] = {
     "facts": "facts.csv",
     "trends": "trends.csv",
     "sections": "sections.csv",
+    "recommendation_trends": "recommendation_trends.csv",
 }
 ANNEX_MAX = 150
 
@@ -156,6 +157,9 @@ class DataError(Exception):
         return str(self.problem)
 
 
+RECOMMENDATION_TREND_COLUMNS = ("section_id", "trend_no", "basis_zh", "basis_en", "source_ref")
+
+
 @dataclass(frozen=True)
 class Bundle:
     """Every validated table of the dataset (fresh DataFrames, one per file)."""
@@ -167,6 +171,12 @@ class Bundle:
     facts: pd.DataFrame
     trends: pd.DataFrame
     sections: pd.DataFrame
+    # chapter 7's recommendations -> the chapter 6 trends they answer (our reading, see README)
+    recommendation_trends: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {c: pd.Series([], dtype=str) for c in RECOMMENDATION_TREND_COLUMNS}
+        )
+    )
 
 
 def default_data_dir() -> Path:
@@ -454,6 +464,16 @@ _SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "source_ref": _text(SOURCE_REF),
         },
     ),
+    "recommendation_trends": _schema(
+        "recommendation_trends",
+        {
+            "section_id": _text(SLUG),
+            "trend_no": _int(_range(1, TREND_COUNT, f"must be a trend number 1-{TREND_COUNT}")),
+            "basis_zh": _text(),
+            "basis_en": _text(),
+            "source_ref": _text(SOURCE_REF),
+        },
+    ),
 }
 
 
@@ -481,6 +501,7 @@ _NUMERIC: dict[str, _Numeric] = {
     "facts": _Numeric(ints=("trend_no",), floats=("value",), optional=frozenset({"trend_no"})),
     "trends": _Numeric(ints=("trend_no",)),
     "sections": _Numeric(ints=("chapter",)),
+    "recommendation_trends": _Numeric(ints=("trend_no",)),
 }
 
 
@@ -961,6 +982,43 @@ def suspicious_clusters(
     return out
 
 
+def _check_recommendation_trends(
+    df: pd.DataFrame, sections: pd.DataFrame, trends: pd.DataFrame
+) -> list[Problem]:
+    name = "recommendation_trends"
+    kinds = dict(zip(sections["section_id"], sections["kind"], strict=True))
+    refs = dict(zip(sections["section_id"], sections["source_ref"], strict=True))
+    trend_nos = {int(n) for n in trends["trend_no"]}
+    seen: set[tuple[str, int]] = set()
+    out: list[Problem] = []
+    for i, row in enumerate(df.itertuples(index=False)):
+        if kinds.get(row.section_id) != "recommendation":
+            out.append(
+                _p(name, i, "section_id", "not_recommendation",
+                   f"is not a recommendation of {FILES['sections']}", value=row.section_id)
+            )  # fmt: skip
+            continue
+        if int(row.trend_no) not in trend_nos:
+            out.append(
+                _p(name, i, "trend_no", "unknown_trend",
+                   f"is not a trend of {FILES['trends']}", value=row.trend_no)
+            )  # fmt: skip
+        if row.source_ref != refs[row.section_id]:
+            out.append(
+                _p(name, i, "source_ref", "section_ref",
+                   f"should be '{refs[row.section_id]}' (the section's own)",
+                   value=row.source_ref, ref=refs[row.section_id])
+            )  # fmt: skip
+        pair = (row.section_id, int(row.trend_no))
+        if pair in seen:
+            out.append(
+                _p(name, i, "trend_no", "link_repeat",
+                   f"{pair[0]} -> trend {pair[1]} is repeated", id=pair[0], n=pair[1])
+            )  # fmt: skip
+        seen.add(pair)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Public API
 
@@ -987,6 +1045,12 @@ def load_bundle(data_dir: Path | str | None = None) -> Bundle:
         ("policies", _check_policies(frames["policies"])),
         ("trends", _check_trends(frames["trends"])),
         ("sections", _check_sections(frames["sections"])),
+        (
+            "recommendation_trends",
+            _check_recommendation_trends(
+                frames["recommendation_trends"], frames["sections"], frames["trends"]
+            ),
+        ),
     )
     for _name, problems in checks:
         if problems:

@@ -1,7 +1,7 @@
 """The loader (components/data.py) and source references (components/sources.py).
 
 Runs on a temporary folder: the repository's clusters, organisations and figure 2-1 files plus
-minimal valid fixtures for the other four files, then breaks one thing at a time.
+minimal valid fixtures for the other files, then breaks one thing at a time.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ FIXTURES: dict[str, list[list[str]]] = {
         ["ch4-north-america", "4", "regional_policy", "", "NA", "北美洲", "North America"]
         + ["摘要", "Summary", "技术创新;市场", "innovation;market", "ch4.1"],
     ],
+    "recommendation_trends.csv": [["section_id", "trend_no", "basis_zh", "basis_en", "source_ref"]],
 }
 
 
