@@ -120,8 +120,10 @@ def test_trend_7_cards_policies_clusters_and_recommendation(make_app, lang: str)
     assert sum(len(trace["x"]) for trace in spec["data"]) == int(policies["year"].notna().sum())
     links = [(p.proto.page, p.proto.query_string) for p in at.get("page_link")]
     chosen = tr.select_clusters(BUNDLE, tr.CLUSTER_RULES[7])
-    assert links == [("map", f"cluster={cid}&lang={lang}") for cid in chosen["cluster_id"]]
-    # No policies page in this checkout: no link to it (the page guards it with the registry).
+    to_policies = [(pg, q) for pg, q in links if pg == "policies"]
+    assert to_policies == [("policies", f"theme={th}&lang={lang}") for th in tr.TREND_THEMES[7]]
+    to_map = [(pg, q) for pg, q in links if pg != "policies"]
+    assert to_map == [("map", f"cluster={cid}&lang={lang}") for cid in chosen["cluster_id"]]
     recs = tr.recommendations_for(BUNDLE, 7)
     for row in recs.to_dict("records"):
         assert escape_md(row[f"title_{lang}"]) in text
