@@ -66,7 +66,7 @@ from components.i18n import (
     sector_name,
     t,
 )
-from components.matrices import location_quotient, named_matrix, published_matrix
+from components.matrices import Source, location_quotient
 from components.vocab import CONTINENTS, EU_MEMBERS, POLICY_PERIODS, SECTORS, THEMES, jurisdictions
 
 MIN_REGIONS, MAX_REGIONS = 2, 4
@@ -405,23 +405,27 @@ def sector_shares(counts: pd.Series) -> pd.Series:
     return counts.astype(float) / total if total else counts.astype(float) * float("nan")
 
 
-def region_counts(
-    region: Region, clusters: pd.DataFrame, sector_continent: pd.DataFrame
-) -> RegionCounts:
-    """Named and published counts, sector shares and location quotients of one region."""
+Matrices = Mapping[Source, pd.DataFrame]  # components.matrices.source_matrices(...)
+
+
+def region_counts(region: Region, clusters: pd.DataFrame, matrices: Matrices) -> RegionCounts:
+    """Named and published counts, sector shares and location quotients of one region.
+
+    ``matrices``: :func:`components.matrices.source_matrices` of the bundle (computed once per
+    run by the caller)."""
     members = region_clusters(clusters, region)
     named_by_sector = (
         members["sector"].value_counts().reindex(list(SECTORS), fill_value=0).astype(int)
     )
     if region.kind == "continent":
-        published = published_matrix(sector_continent)
+        published = matrices["published"]
         counts = published[region.token].astype(int)
         world = published.sum(axis=1)
         basis: Basis = "published"
         pub_total: int | None = int(counts.sum())
     else:
         counts = named_by_sector
-        world = named_matrix(clusters).sum(axis=1)
+        world = matrices["named"].sum(axis=1)
         basis, pub_total = "named", None
     counts = counts.rename(None)
     counts.index.name = "sector"
@@ -436,10 +440,9 @@ def region_counts(
     )
 
 
-def unnamed_by_continent(clusters: pd.DataFrame, sector_continent: pd.DataFrame) -> pd.Series:
+def unnamed_by_continent(matrices: Matrices) -> pd.Series:
     """Clusters figure 2-1 counts but the text does not name, per continent (only those > 0)."""
-    gap = published_matrix(sector_continent) - named_matrix(clusters)
-    per = gap.sum(axis=0)
+    per = matrices["difference"].sum(axis=0)
     return per[per > 0].astype(int)
 
 
@@ -741,15 +744,13 @@ def region_description(region: Region, clusters: pd.DataFrame, lang: Lang) -> st
     return t("compare.kind.group", lang, members=names)
 
 
-def gap_sentence(
-    rc: RegionCounts, clusters: pd.DataFrame, sector_continent: pd.DataFrame, lang: Lang
-) -> str:
+def gap_sentence(rc: RegionCounts, clusters: pd.DataFrame, matrices: Matrices, lang: Lang) -> str:
     """The coverage gap in one sentence: counted by figure 2-1 but not named in the text."""
-    gaps = unnamed_by_continent(clusters, sector_continent)
+    gaps = unnamed_by_continent(matrices)
     region = rc.region
     if region.kind == "continent":
         if rc.unnamed:
-            gap = (published_matrix(sector_continent) - named_matrix(clusters))[region.token]
+            gap = matrices["difference"][region.token]
             parts = [
                 t("compare.gap.part", lang, sector=sector_name(s, lang), n=int(gap[s]))
                 for s in sorted(SECTORS, key=lambda s: (-int(gap[s]), SECTORS.index(s)))

@@ -8,9 +8,11 @@ the number of rows and of regions only), so the charts line up across the page.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,7 @@ BAR_PX = 14
 LABEL_TOP_PX = 4  # space above a row's label
 ROW_GAP_PX = 12  # label top gap + label-bar gap + space under the bar
 TOP_PX, BOTTOM_PX, SIDE_PX = 66, 30, 16
+MAP_MARGIN_DEG = 30.0  # country shapes drawn around a region's clusters
 WIDE_WRAP, NARROW_WRAP = 34, 20  # label characters per line with 2 or 3-4 columns
 
 
@@ -97,20 +100,23 @@ def rows_for(labels: Sequence[str]) -> Rows:
     return Rows(len(labels), lines)
 
 
-def _label_annotations(fig: go.Figure, labels: Sequence[str], rows: Rows) -> None:
-    for i, label in enumerate(labels):
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=rows.label_bottom(i),
-            yref="y",
-            yanchor="bottom",
-            text=label,
-            showarrow=False,
-            align="left",
-            font={"size": LABEL_FONT, "color": "#1f2933"},
-        )
+def _label_annotations(labels: Sequence[str], rows: Rows) -> list[dict]:
+    """The labels above the bars (plain dicts: one layout update instead of one per label)."""
+    return [
+        {
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": rows.label_bottom(i),
+            "yref": "y",
+            "yanchor": "bottom",
+            "text": label,
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": LABEL_FONT, "color": "#1f2933"},
+        }
+        for i, label in enumerate(labels)
+    ]
 
 
 def _labelled_bars(
@@ -125,42 +131,51 @@ def _labelled_bars(
 ) -> go.Figure:
     """Horizontal bars, one per row, each with its label written above it."""
     rows = rows_for([b.label for b in bars])
-    fig = go.Figure(
-        go.Bar(
-            orientation="h",
-            y=[rows.bar_centre(i) for i in range(rows.n)],
-            x=[0 if b.x is None else b.x for b in bars],
-            base=[b.base for b in bars],
-            width=rows.bar_width,
-            marker={"color": [b.color for b in bars], "line": {"width": 0}},
-            hovertext=[b.hover for b in bars],
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-            name="bars",
-        )
-    )
-    _label_annotations(fig, [b.label for b in bars], rows)
-    _frame(fig, title, subtitle, rows, x_range, tickvals, ticktext)
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "y": [rows.bar_centre(i) for i in range(rows.n)],
+        "x": [0 if b.x is None else b.x for b in bars],
+        "base": [b.base for b in bars],
+        "width": rows.bar_width,
+        "marker": {"color": [b.color for b in bars], "line": {"width": 0}},
+        "hovertext": [b.hover for b in bars],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "showlegend": False,
+        "name": "bars",
+    }
+    layout = _layout(title, subtitle, rows, x_range, tickvals, ticktext)
+    layout["annotations"] = _label_annotations([b.label for b in bars], rows)
     if zero_line is not None:
         # A short rule at every bar (not through the labels).
         half = rows.bar_width / 2 + 3 / rows.pitch
-        for i in range(rows.n):
-            c = rows.bar_centre(i)
-            fig.add_shape(
-                type="line",
-                xref="x",
-                yref="y",
-                x0=zero_line,
-                x1=zero_line,
-                y0=c - half,
-                y1=c + half,
-                line={"color": MUTED, "width": 1.5},
-            )
-    return fig
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "y",
+                "x0": zero_line,
+                "x1": zero_line,
+                "y0": rows.bar_centre(i) - half,
+                "y1": rows.bar_centre(i) + half,
+                "line": {"color": MUTED, "width": 1.5},
+            }
+            for i in range(rows.n)
+        ]
+    return go.Figure(data=[bar], layout=layout)
 
 
-def _frame(
-    fig: go.Figure,
+@cache
+def _house() -> dict:
+    """The house layout of :func:`components.charts.apply_layout` (with a title), as a dict.
+
+    Read once: building each figure from one layout dict costs one validation instead of one per
+    ``update_layout`` call (about 50 ms each on this machine).
+    """
+    return apply_layout(go.Figure(), title="x", height=100).layout.to_plotly_json()
+
+
+def _layout(
     title: str,
     subtitle: str,
     rows: Rows,
@@ -168,23 +183,10 @@ def _frame(
     tickvals: Sequence[float] | None,
     ticktext: Sequence[str] | None,
     extra_top: int = 0,
-) -> None:
+) -> dict:
+    """The layout of a labelled-bar chart: the house look, title and subtitle, fixed axes."""
     top, bottom = TOP_PX + extra_top, BOTTOM_PX
-    apply_layout(fig, title=title, height=top + bottom + rows.plot_height)
-    fig.update_layout(
-        title={
-            "font": {"size": TITLE_FONT},
-            "subtitle": {"text": subtitle, "font": {"size": 13, "color": MUTED}},
-            "yref": "container",
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 8},
-        },
-        margin={"t": top, "b": bottom, "l": SIDE_PX, "r": SIDE_PX},
-        bargap=0,
-        hovermode="closest",
-    )
-    fig.update_yaxes(range=rows.y_range, visible=False, fixedrange=True)
+    house = copy.deepcopy(_house())
     xaxis: dict = {
         "range": list(x_range),
         "fixedrange": True,
@@ -196,7 +198,24 @@ def _frame(
     }
     if tickvals is not None:
         xaxis |= {"tickvals": list(tickvals), "ticktext": list(ticktext or [])}
-    fig.update_xaxes(**xaxis)
+    return house | {
+        "title": house["title"]
+        | {
+            "text": title,
+            "font": {"size": TITLE_FONT},
+            "subtitle": {"text": subtitle, "font": {"size": 13, "color": MUTED}},
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 8},
+        },
+        "height": top + bottom + rows.plot_height,
+        "margin": {"t": top, "b": bottom, "l": SIDE_PX, "r": SIDE_PX},
+        "bargap": 0,
+        "hovermode": "closest",
+        "yaxis": {"range": rows.y_range, "visible": False, "fixedrange": True},
+        "xaxis": xaxis,
+    }
 
 
 def _pct(value: float) -> str:
@@ -297,35 +316,36 @@ def build_policy_chart(
     ]
     rows = rows_for(labels)
     ys = [rows.bar_centre(i) for i in range(rows.n)]
-    fig = go.Figure()
+    traces = []
     for period in POLICY_PERIODS:
         values = [int(matrix.at[th, period]) for th in themes]
         label = t(f"compare.period.{period}", lang)
-        fig.add_trace(
-            go.Bar(
-                orientation="h",
-                y=ys,
-                x=values,
-                width=rows.bar_width,
-                name=label,
-                marker={"color": PERIOD_COLORS[period], "line": {"width": 0}},
-                hovertext=[
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": ys,
+                "x": values,
+                "width": rows.bar_width,
+                "name": label,
+                "marker": {"color": PERIOD_COLORS[period], "line": {"width": 0}},
+                "hovertext": [
                     t("compare.hover.policy", lang, theme=t(f"compare.theme.{th}", lang), n=v)
                     for th, v in zip(themes, values, strict=True)
                 ],
-                hovertemplate=f"%{{hovertext}} · {label}<extra></extra>",
-            )
+                "hovertemplate": f"%{{hovertext}} · {label}<extra></extra>",
+            }
         )
-    _label_annotations(fig, labels, rows)
     step = max(1, math.ceil(x_max / 4))
     ticks = list(range(0, x_max + 1, step))
-    legend_px = 28
-    _frame(fig, title, subtitle, rows, (0, x_max * 1.04 + 0.1), ticks, [str(v) for v in ticks],
-           extra_top=legend_px)  # fmt: skip
-    fig.update_layout(
-        barmode="stack",
-        showlegend=True,
-        legend={
+    legend_px = 28 if n_regions <= 2 else 50  # narrow columns: the legend takes two lines
+    layout = _layout(title, subtitle, rows, (0, x_max * 1.04 + 0.1), ticks,
+                     [str(v) for v in ticks], extra_top=legend_px)  # fmt: skip
+    layout |= {
+        "annotations": _label_annotations(labels, rows),
+        "barmode": "stack",
+        "showlegend": True,
+        "legend": {
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
@@ -335,8 +355,8 @@ def build_policy_chart(
             "font": {"size": 13},
             "traceorder": "normal",
         },
-    )
-    return fig
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def build_difference_chart(
@@ -364,23 +384,29 @@ def build_difference_chart(
         zero_line=0.0,
     )
     # Which side is which, under the axis.
-    for x, anchor, text, color in (
-        (0.0, "left", t("compare.diff.more_in", lang, name=name_b), COLOR_B),
-        (1.0, "right", t("compare.diff.more_in", lang, name=name_a), COLOR_A),
-    ):
-        fig.add_annotation(
-            x=x,
-            xref="paper",
-            xanchor=anchor,
-            y=0,
-            yref="paper",
-            yanchor="top",
-            yshift=-22,
-            text=text,
-            showarrow=False,
-            font={"size": 13, "color": color},
+    sides = [
+        {
+            "x": x,
+            "xref": "paper",
+            "xanchor": anchor,
+            "y": 0,
+            "yref": "paper",
+            "yanchor": "top",
+            "yshift": -22,
+            "text": text,
+            "showarrow": False,
+            "font": {"size": 13, "color": color},
+        }
+        for x, anchor, text, color in (
+            (0.0, "left", t("compare.diff.more_in", lang, name=name_b), COLOR_B),
+            (1.0, "right", t("compare.diff.more_in", lang, name=name_a), COLOR_A),
         )
-    fig.update_layout(margin={"b": BOTTOM_PX + 24}, height=fig.layout.height + 24)
+    ]
+    fig.update_layout(
+        annotations=[*fig.layout.annotations, *sides],
+        margin={"b": BOTTOM_PX + 24},
+        height=fig.layout.height + 24,
+    )
     return fig
 
 
@@ -398,3 +424,30 @@ def legend_html(lang: Lang) -> str:
         '<div style="font-size:14px;line-height:1.6">'
         f'<span style="font-weight:600;margin-right:12px">{head}</span>{items}</div>'
     )
+
+
+def _bbox(geometry: dict) -> tuple[float, float, float, float]:
+    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    lons = [p[0] for poly in polys for ring in poly for p in ring]
+    lats = [p[1] for poly in polys for ring in poly for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def countries_near(
+    collection: dict, lons: Sequence[float], lats: Sequence[float], margin: float = MAP_MARGIN_DEG
+) -> dict:
+    """The country shapes whose bounding box comes within ``margin`` degrees of the points' box.
+
+    A small map of one region needs only its neighbourhood: up to four maps on the page would
+    otherwise each carry every shape of the world to the browser on every rerun.
+    """
+    if not len(lons):
+        return collection
+    x0, x1 = min(lons) - margin, max(lons) + margin
+    y0, y1 = min(lats) - margin, max(lats) + margin
+    keep = []
+    for feature in collection["features"]:
+        a, b, c, d = _bbox(feature["geometry"])
+        if a <= x1 and c >= x0 and b <= y1 and d >= y0:
+            keep.append(feature)
+    return {**collection, "features": keep}

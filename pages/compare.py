@@ -16,13 +16,17 @@ from components.captions import cluster_list_source, source_line
 from components.display import download_csv, show_fig
 from components.geo import fit_view, load_countries
 from components.i18n import country_name, join_list, parenthesize, sector_name, t
+from components.matrices import source_matrices
 from components.registry import PAGES
 from components.safe import escape_md
 from components.sources import cite
 from components.widgets import current_lang
 
 MAP_HEIGHT = 260
-NOMINAL_ROW_PX = 1000  # the main area's width the maps' initial views are fitted to
+# The maps' initial views are fitted to the narrowest likely column: the main area is about
+# 820 px wide at 1280 px with the sidebar open; wider screens show more surroundings.
+NOMINAL_ROW_PX = 820
+COLUMN_GAP_PX = 16
 
 lang = current_lang()
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
@@ -109,7 +113,8 @@ with group_col.expander(t("compare.group.heading", lang), icon=":material/group_
 cs.save(state)
 
 # --- the numbers ----------------------------------------------------------------------------------
-counts = [cmp.region_counts(r, clusters, bundle.sector_continent) for r in regions]
+matrices = source_matrices(bundle.sector_continent, clusters)
+counts = [cmp.region_counts(r, clusters, matrices) for r in regions]
 members = {r.token: cmp.region_clusters(clusters, r) for r in regions}
 named_source = cluster_list_source(clusters, lang)
 
@@ -181,7 +186,7 @@ for col, rc in zip(columns("clusters"), counts, strict=True):
         "—" if rc.published is None else rc.published,
         help=t("compare.metric.published_help", lang),
     )
-    col.caption(escape_md(cmp.gap_sentence(rc, clusters, bundle.sector_continent, lang)))
+    col.caption(escape_md(cmp.gap_sentence(rc, clusters, matrices, lang)))
     refs = ["figure 2-1"] if rc.region.kind == "continent" else []
     col.caption(source_line(lang, refs, named_source))
 
@@ -297,15 +302,16 @@ for i, (col, region) in enumerate(zip(columns("map"), regions, strict=True)):
         lat, lon, zoom = fit_view(
             list(here["x"]),
             list(here["y"]),
-            width=NOMINAL_ROW_PX // n,
+            width=NOMINAL_ROW_PX // n - COLUMN_GAP_PX,
             height=MAP_HEIGHT,
             padding=18,
             min_zoom=0.0,
             max_zoom=mv.FIT_MAX_ZOOM,
         )
         view = mv.pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, min_zoom=0, max_zoom=10)
+        land = cc.countries_near(world, list(here["x"]), list(here["y"]))
         st.pydeck_chart(
-            mv.build_deck(here, world, lang, view=view),
+            mv.build_deck(here, land, lang, view=view),
             key=f"cmp_map_{i}",
             height=MAP_HEIGHT,
             width="stretch",

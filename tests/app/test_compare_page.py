@@ -11,6 +11,7 @@ import pytest
 from components import compare as cmp
 from components.data import load_bundle
 from components.i18n import LANGS, continent_name, country_name, t
+from components.matrices import source_matrices
 from components.registry import PAGES
 from components.safe import escape_md
 
@@ -74,7 +75,11 @@ def test_default_is_europe_against_asia(make_app, lang: str) -> None:
 def _eu_as() -> list[cmp.RegionCounts]:
     bundle = load_bundle()
     return [
-        cmp.region_counts(cmp.resolve(c, ()), bundle.clusters, bundle.sector_continent)
+        cmp.region_counts(
+            cmp.resolve(c, ()),
+            bundle.clusters,
+            source_matrices(bundle.sector_continent, bundle.clusters),
+        )
         for c in ("EU", "AS")
     ]
 

@@ -14,7 +14,12 @@ from components import compare_charts as cc
 from components.data import load_bundle
 from components.export import csv_bytes
 from components.i18n import LANGS, sector_name, t
-from components.matrices import country_matrix, location_quotient, published_matrix
+from components.matrices import (
+    country_matrix,
+    location_quotient,
+    published_matrix,
+    source_matrices,
+)
 from components.vocab import CONTINENTS, SECTORS
 
 # Figure 2-1 as printed (report text, chapter 2), in SECTORS order:
@@ -30,7 +35,11 @@ def bundle():  # noqa: ANN201
 
 def _counts(bundle, token: str, groups=()) -> cmp.RegionCounts:  # noqa: ANN001
     region = cmp.resolve(token, groups)
-    return cmp.region_counts(region, bundle.clusters, bundle.sector_continent)
+    return cmp.region_counts(region, bundle.clusters, _matrices(bundle))
+
+
+def _matrices(bundle):  # noqa: ANN001, ANN202
+    return source_matrices(bundle.sector_continent, bundle.clusters)
 
 
 # --- the grammar ----------------------------------------------------------------------------------
@@ -474,7 +483,7 @@ def test_jurisdiction_line(bundle) -> None:  # noqa: ANN001
 
 
 def test_gap_sentences(bundle) -> None:  # noqa: ANN001
-    clusters, sc = bundle.clusters, bundle.sector_continent
+    clusters, sc = bundle.clusters, _matrices(bundle)
     groups = (cmp.Group("DACH", ("DEU", "AUT", "CHE")),)
     for lang in LANGS:
         asia = cmp.gap_sentence(_counts(bundle, "AS"), clusters, sc, lang)
@@ -556,3 +565,15 @@ def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
     assert list(diff.data[0].x) == pytest.approx(list(gap))
     colors = diff.data[0].marker.color
     assert colors[0] == cc.COLOR_A and colors[-1] == cc.COLOR_B
+
+
+def test_maps_carry_only_the_neighbouring_country_shapes(bundle) -> None:  # noqa: ANN001
+    from components.geo import load_countries
+
+    world = load_countries()
+    europe = bundle.clusters[bundle.clusters["continent"] == "EU"]
+    near = cc.countries_near(world, list(europe["lon"]), list(europe["lat"]))
+    isos = {f["properties"]["iso3"] for f in near["features"]}
+    assert {"DEU", "FRA", "TUR", "NOR"} <= isos and not {"USA", "AUS", "BRA"} & isos
+    assert len(near["features"]) < len(world["features"])
+    assert cc.countries_near(world, [], []) is world
