@@ -307,6 +307,13 @@ def region_options(
     return [*CONTINENTS, *(g.name for g in groups), *countries]
 
 
+def member_options(options: Sequence[str]) -> list[str]:
+    """Countries a group may hold: those of ``options`` first (in their order), then every other
+    ISO 3166-1 country by code."""
+    first = [o for o in options if is_country(o)]
+    return [*first, *sorted(_iso3() - set(first))]
+
+
 # --- regions --------------------------------------------------------------------------------------
 
 

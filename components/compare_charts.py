@@ -128,8 +128,10 @@ def _labelled_bars(
     tickvals: Sequence[float] | None = None,
     ticktext: Sequence[str] | None = None,
     zero_line: float | None = None,
+    extra: dict | None = None,
 ) -> go.Figure:
-    """Horizontal bars, one per row, each with its label written above it."""
+    """Horizontal bars, one per row, each with its label written above it. ``extra``: more
+    layout (its ``annotations`` are added to the labels)."""
     rows = rows_for([b.label for b in bars])
     bar = {
         "type": "bar",
@@ -162,7 +164,9 @@ def _labelled_bars(
             }
             for i in range(rows.n)
         ]
-    return go.Figure(data=[bar], layout=layout)
+    extra = dict(extra or {})
+    layout["annotations"] += extra.pop("annotations", [])
+    return go.Figure(data=[bar], layout=layout | extra)
 
 
 @cache
@@ -172,7 +176,9 @@ def _house() -> dict:
     Read once: building each figure from one layout dict costs one validation instead of one per
     ``update_layout`` call (about 50 ms each on this machine).
     """
-    return apply_layout(go.Figure(), title="x", height=100).layout.to_plotly_json()
+    house = apply_layout(go.Figure(), title="x", height=100).layout.to_plotly_json()
+    house.pop("template", None)  # every new figure gets the default template anyway
+    return house
 
 
 def _layout(
@@ -374,15 +380,6 @@ def build_difference_chart(
     reach = max(5.0, float(np.nanmax(np.abs(gap.to_numpy(dtype=float)), initial=0)) * 1.1)
     step = 5 if reach <= 25 else 10
     ticks = [v for v in range(-100, 101, step) if abs(v) <= reach]
-    fig = _labelled_bars(
-        bars,
-        title=title,
-        subtitle=t("compare.diff.subtitle", lang, a=name_a, b=name_b),
-        x_range=(-reach, reach),
-        tickvals=ticks,
-        ticktext=[signed(v) for v in ticks],
-        zero_line=0.0,
-    )
     # Which side is which, under the axis.
     sides = [
         {
@@ -402,12 +399,21 @@ def build_difference_chart(
             (1.0, "right", t("compare.diff.more_in", lang, name=name_a), COLOR_A),
         )
     ]
-    fig.update_layout(
-        annotations=[*fig.layout.annotations, *sides],
-        margin={"b": BOTTOM_PX + 24},
-        height=fig.layout.height + 24,
+    rows = rows_for([b.label for b in bars])
+    return _labelled_bars(
+        bars,
+        title=title,
+        subtitle=t("compare.diff.subtitle", lang, a=name_a, b=name_b),
+        x_range=(-reach, reach),
+        tickvals=ticks,
+        ticktext=[signed(v) for v in ticks],
+        zero_line=0.0,
+        extra={
+            "annotations": sides,
+            "margin": {"t": TOP_PX, "b": BOTTOM_PX + 24, "l": SIDE_PX, "r": SIDE_PX},
+            "height": TOP_PX + BOTTOM_PX + 24 + rows.plot_height,
+        },
     )
-    return fig
 
 
 def legend_html(lang: Lang) -> str:

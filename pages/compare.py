@@ -99,7 +99,7 @@ with group_col.expander(t("compare.group.heading", lang), icon=":material/group_
     )
     st.multiselect(
         t("compare.group.members", lang),
-        [o for o in options if cmp.is_country(o)],
+        cmp.member_options(options),
         format_func=lambda c: country_name(c, lang),
         key=cs.GROUP_MEMBERS_KEY,
         max_selections=cmp.MAX_MEMBERS,

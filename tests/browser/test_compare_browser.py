@@ -7,6 +7,8 @@ top and height (same scale, same layout)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from components.i18n import t
@@ -39,10 +41,13 @@ def _chart_boxes(page, row: str) -> list[dict]:  # noqa: ANN001
     return [charts.nth(i).bounding_box() for i in range(0, charts.count())]
 
 
-def _open(page, open_app, wait_idle, width: int, lang: str, params: dict) -> None:  # noqa: ANN001
+def _open(page, base_url, wait_idle, width: int, lang: str, params: dict) -> None:  # noqa: ANN001
+    """Open the page and wait for every chart and map (generous timeouts: the machine is shared
+    and four maps and a dozen charts take a while to draw under load)."""
     page.set_viewport_size({"width": width, "height": 1000})
-    open_app(page, "compare", lang=lang, **params)
-    page.wait_for_selector(".js-plotly-plot .bars path", timeout=60_000)
+    page.goto(f"{base_url}/compare?{urlencode({'lang': lang, **params})}")
+    wait_idle(page, timeout_ms=180_000)
+    page.wait_for_selector(".js-plotly-plot .bars path", timeout=120_000)
     # Scroll through once so every chart and map has drawn at its final size.
     height = page.evaluate("document.body.scrollHeight")
     for _ in range(0, int(height) + 1000, 800):
@@ -56,9 +61,9 @@ def _open(page, open_app, wait_idle, width: int, lang: str, params: dict) -> Non
 @pytest.mark.parametrize("width", [1280, 1920])
 @pytest.mark.parametrize(("case", "params", "n"), [("two", TWO, 2), ("four", FOUR, 4)])
 def test_columns_align_across_sections(
-    page, open_app, wait_idle, screenshot, lang: str, width: int, case: str, params: dict, n: int
+    page, base_url, wait_idle, screenshot, lang: str, width: int, case: str, params: dict, n: int
 ) -> None:
-    _open(page, open_app, wait_idle, width, lang, params)
+    _open(page, base_url, wait_idle, width, lang, params)
     assert page.locator('[data-testid="stException"]').count() == 0
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert t("compare.title", lang) in main

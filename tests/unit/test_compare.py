@@ -250,6 +250,9 @@ def test_region_options(bundle) -> None:  # noqa: ANN001
     assert opts[len(CONTINENTS) + 1] == "USA"  # most named clusters first
     assert {"AUT", "MEX", "DEU"} <= set(opts) and "EU" not in opts[len(CONTINENTS) :]
     assert len(opts) == len(set(opts))
+    members = cmp.member_options(opts)
+    assert members[0] == "USA" and "ISL" in members and "EU" not in members
+    assert len(members) == len(set(members)) == len(cmp._iso3())
 
 
 # --- counts ---------------------------------------------------------------------------------------
