@@ -40,19 +40,21 @@ BAR_PX = 14
 LABEL_TOP_PX = 4  # space above a row's label
 ROW_GAP_PX = 12  # label top gap + label-bar gap + space under the bar
 TOP_PX, BOTTOM_PX, SIDE_PX = 66, 30, 16
+VALUE_DOMAIN = 0.8  # the bars' share of the plot width; the values sit in the rest
 MAP_MARGIN_DEG = 30.0  # country shapes drawn around a region's clusters
 WIDE_WRAP, NARROW_WRAP = 34, 20  # label characters per line with 2 or 3-4 columns
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One labelled bar: label (name · value), length, colour, hover text, base."""
+    """One labelled bar: label (the name, written above the bar), length, colour, hover text,
+    and the value printed in the value column at the right (``None``: no value column)."""
 
     label: str
     x: float | None
     color: str
     hover: str
-    base: float = 0.0
+    value: str | None = None
 
 
 def wrap_width(n_regions: int) -> int:
@@ -119,6 +121,25 @@ def _label_annotations(labels: Sequence[str], rows: Rows) -> list[dict]:
     ]
 
 
+def _value_annotations(values: Sequence[str], rows: Rows) -> list[dict]:
+    """The values in a column at the right edge, level with their bars."""
+    return [
+        {
+            "x": 1,
+            "xref": "paper",
+            "xanchor": "right",
+            "y": rows.bar_centre(i),
+            "yref": "y",
+            "yanchor": "middle",
+            "text": f"<b>{value}</b>",
+            "showarrow": False,
+            "align": "right",
+            "font": {"size": LABEL_FONT, "color": "#1f2933"},
+        }
+        for i, value in enumerate(values)
+    ]
+
+
 def _labelled_bars(
     bars: Sequence[Bar],
     *,
@@ -138,7 +159,6 @@ def _labelled_bars(
         "orientation": "h",
         "y": [rows.bar_centre(i) for i in range(rows.n)],
         "x": [0 if b.x is None else b.x for b in bars],
-        "base": [b.base for b in bars],
         "width": rows.bar_width,
         "marker": {"color": [b.color for b in bars], "line": {"width": 0}},
         "hovertext": [b.hover for b in bars],
@@ -146,8 +166,10 @@ def _labelled_bars(
         "showlegend": False,
         "name": "bars",
     }
-    layout = _layout(title, subtitle, rows, x_range, tickvals, ticktext)
+    values = [b.value for b in bars if b.value is not None]
+    layout = _layout(title, subtitle, rows, x_range, tickvals, ticktext, value_column=bool(values))
     layout["annotations"] = _label_annotations([b.label for b in bars], rows)
+    layout["annotations"] += _value_annotations(values, rows)
     if zero_line is not None:
         # A short rule at every bar (not through the labels).
         half = rows.bar_width / 2 + 3 / rows.pitch
@@ -189,8 +211,11 @@ def _layout(
     tickvals: Sequence[float] | None,
     ticktext: Sequence[str] | None,
     extra_top: int = 0,
+    *,
+    value_column: bool = False,
 ) -> dict:
-    """The layout of a labelled-bar chart: the house look, title and subtitle, fixed axes."""
+    """The layout of a labelled-bar chart: the house look, title and subtitle, fixed axes; with
+    ``value_column`` the bars keep the left part and the values get the right edge."""
     top, bottom = TOP_PX + extra_top, BOTTOM_PX
     house = copy.deepcopy(_house())
     xaxis: dict = {
@@ -201,6 +226,8 @@ def _layout(
         "zeroline": False,
         "tickfont": {"size": TICK_FONT, "color": MUTED},
         "side": "bottom",
+        "tickangle": 0,
+        "domain": [0, VALUE_DOMAIN if value_column else 1],
     }
     if tickvals is not None:
         xaxis |= {"tickvals": list(tickvals), "ticktext": list(ticktext or [])}
@@ -232,13 +259,13 @@ def _pct(value: float) -> str:
     return f"{value:.0%}"
 
 
-def _label(name: str, value: str, lang: Lang, n_regions: int) -> str:
-    return f"{wrap_label(name, lang, wrap_width(n_regions))} · <b>{value}</b>"
+def _name(name: str, lang: Lang, n_regions: int) -> str:
+    return wrap_label(name, lang, wrap_width(n_regions))
 
 
-def share_ticks(x_max: float) -> list[float]:
-    """Tick values of the common share axis: 10-point steps (20 above 60 %)."""
-    step = 0.1 if x_max <= 0.6 else 0.2
+def share_ticks(x_max: float, n_regions: int = 2) -> list[float]:
+    """Tick values of the common share axis: 10-point steps, 20 in narrow columns or above 60 %."""
+    step = 0.1 if x_max <= 0.6 and n_regions <= 2 else 0.2
     return [round(i * step, 2) for i in range(int(x_max / step + 1e-9) + 1)]
 
 
@@ -252,8 +279,8 @@ def build_share_chart(
         share = float(rc.shares[s])
         name = sector_name(s, lang)
         hover = t("compare.hover.share", lang, sector=name, share=_pct(share), n=int(rc.counts[s]))
-        bars.append(Bar(_label(name, _pct(share), lang, n_regions), share, SECTOR_COLORS[s], hover))
-    ticks = share_ticks(top)
+        bars.append(Bar(_name(name, lang, n_regions), share, SECTOR_COLORS[s], hover, _pct(share)))
+    ticks = share_ticks(top, n_regions)
     return _labelled_bars(
         bars,
         title=title,
@@ -290,16 +317,19 @@ def build_lq_chart(
         name = sector_name(s, lang)
         color = OVER_COLOR if (pos or 0) > 0 else UNDER_COLOR
         hover = t("compare.hover.lq", lang, sector=name, lq=format_lq(value))
-        bars.append(Bar(_label(name, format_lq(value), lang, n_regions), pos, color, hover))
+        bars.append(Bar(_name(name, lang, n_regions), pos, color, hover, format_lq(value)))
     cap = math.log2(LQ_CAP)
-    ticks = [1 / LQ_CAP, 0.5, 1, 2, LQ_CAP]
+    # Narrow columns: the ends and 1 only (the labels would collide).
+    ticks = [1 / LQ_CAP, 0.5, 1, 2, LQ_CAP] if n_regions <= 2 else [1 / LQ_CAP, 1, LQ_CAP]
     return _labelled_bars(
         bars,
         title=title,
         subtitle=subtitle,
         x_range=(-cap - 0.08, cap + 0.08),
         tickvals=[math.log2(v) for v in ticks],
-        ticktext=[f"≤{ticks[0]:g}", "0.5", "1", "2", f"≥{LQ_CAP:g}"],
+        ticktext=[
+            f"≤{v:g}" if v == 1 / LQ_CAP else f"≥{v:g}" if v == LQ_CAP else f"{v:g}" for v in ticks
+        ],
         zero_line=0.0,
     )
 
@@ -316,10 +346,8 @@ def build_policy_chart(
 ) -> go.Figure:
     """Policies per theme (rows ``themes``), stacked by period, on the common axis
     ``[0, x_max]``. A policy counts once under each of its themes."""
-    labels = [
-        _label(t(f"compare.theme.{th}", lang), str(int(matrix.loc[th].sum())), lang, n_regions)
-        for th in themes
-    ]
+    labels = [_name(t(f"compare.theme.{th}", lang), lang, n_regions) for th in themes]
+    totals = [str(int(matrix.loc[th].sum())) for th in themes]
     rows = rows_for(labels)
     ys = [rows.bar_centre(i) for i in range(rows.n)]
     traces = []
@@ -346,9 +374,9 @@ def build_policy_chart(
     ticks = list(range(0, x_max + 1, step))
     legend_px = 28 if n_regions <= 2 else 50  # narrow columns: the legend takes two lines
     layout = _layout(title, subtitle, rows, (0, x_max * 1.04 + 0.1), ticks,
-                     [str(v) for v in ticks], extra_top=legend_px)  # fmt: skip
+                     [str(v) for v in ticks], extra_top=legend_px, value_column=True)  # fmt: skip
     layout |= {
-        "annotations": _label_annotations(labels, rows),
+        "annotations": [*_label_annotations(labels, rows), *_value_annotations(totals, rows)],
         "barmode": "stack",
         "showlegend": True,
         "legend": {

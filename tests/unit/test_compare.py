@@ -549,8 +549,19 @@ def test_charts_share_one_scale_and_height(bundle) -> None:  # noqa: ANN001
     xs = list(kor.data[0].x)
     cap = math.log2(4)
     assert all(-cap <= v <= cap for v in xs)  # clipped like the heatmap's colour scale
-    labels = [a.text for a in kor.layout.annotations]
-    assert any("0</b>" in label for label in labels)  # an empty sector reads 0
+    values = [a.text for a in kor.layout.annotations if a.xanchor == "right"]
+    expected = [f"<b>{cc.format_lq(v)}</b>" for v in items[1].lq]
+    assert values == expected and "<b>0</b>" in values  # an empty sector reads 0
+    eu = cc.build_share_chart(items[0], "x", "y", "en", x_max=x_max, n_regions=2)
+    shares = [a.text for a in eu.layout.annotations if a.xanchor == "right"]
+    assert shares == [
+        "<b>13%</b>",
+        "<b>20%</b>",
+        "<b>27%</b>",
+        "<b>9%</b>",
+        "<b>16%</b>",
+        "<b>15%</b>",
+    ]
 
 
 def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
@@ -563,6 +574,12 @@ def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
     fig = cc.build_policy_chart(mat, themes, "Europe", "sub", "en", x_max=20, n_regions=2)
     assert [tr.name for tr in fig.data] == [t(f"compare.period.{p}", "en") for p in mat.columns]
     assert sum(sum(tr.x) for tr in fig.data) == int(mat.to_numpy().sum())
+    # The value column prints each theme's total (both periods), level with its bar.
+    values = [a for a in fig.layout.annotations if a.xanchor == "right"]
+    assert [a.text for a in values] == [f"<b>{int(mat.loc[th].sum())}</b>" for th in themes]
+    assert [a.y for a in values] == list(fig.data[0].y)
+    names = [a.text for a in fig.layout.annotations if a.xanchor == "left"]
+    assert names == [t(f"compare.theme.{th}", "en") for th in themes]
     gap = cmp.share_gap(items[0], items[1])
     diff = cc.build_difference_chart(gap, "Europe", "Asia", "title", "en")
     assert list(diff.data[0].x) == pytest.approx(list(gap))
