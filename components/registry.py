@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "overview", ":material/dashboard:", "explore"),
     PageSpec("pages/map.py", "map", ":material/public:", "explore"),
     PageSpec("pages/heatmap.py", "heatmap", ":material/grid_on:", "explore"),
+    PageSpec("pages/compare.py", "compare", ":material/compare_arrows:", "explore"),
     PageSpec("pages/policies.py", "policies", ":material/timeline:", "report"),
     PageSpec("pages/trends.py", "trends", ":material/trending_up:", "report"),
     PageSpec("pages/data.py", "data", ":material/dataset:", "data"),

@@ -1,0 +1,120 @@
+"""Compare page in a real browser: 2 and 4 regions, 1280 and 1920 px wide, both languages.
+
+Every section is one row of paired columns (a container keyed ``cmp_row_<section>``); the test
+measures the columns' bounding boxes: in each row the columns start at the same height, each
+column keeps its x position and width from row to row, and the charts of a row have the same
+top and height (same scale, same layout)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from components.i18n import t
+
+TWO = {}  # the default pair: Europe, Asia
+FOUR = {"regions": "EU,AS,DACH,USA", "group": "DACH:DEU+AUT+CHE"}
+ROWS = ("select", "head", "clusters", "share", "lq", "industries", "policies", "map")
+TOL = 2.0  # px
+
+
+def _boxes(page, row: str) -> list[dict]:  # noqa: ANN001
+    cols = page.locator(f'.st-key-cmp_row_{row} [data-testid="stColumn"]')
+    return [cols.nth(i).bounding_box() for i in range(cols.count())]
+
+
+def _first_child_tops(page, row: str) -> list[float]:  # noqa: ANN001
+    """The top of the first visible element of each column of ``row``."""
+    return page.evaluate(
+        """(row) => [...document.querySelectorAll(
+                `.st-key-cmp_row_${row} [data-testid="stColumn"]`)].map(col => {
+            const el = col.querySelector('[data-testid="stElementContainer"]');
+            return el ? el.getBoundingClientRect().top + window.scrollY : null;
+        })""",
+        row,
+    )
+
+
+def _chart_boxes(page, row: str) -> list[dict]:  # noqa: ANN001
+    charts = page.locator(f".st-key-cmp_row_{row} .js-plotly-plot")
+    return [charts.nth(i).bounding_box() for i in range(0, charts.count())]
+
+
+def _open(page, base_url, wait_idle, width: int, lang: str, params: dict) -> None:  # noqa: ANN001
+    """Open the page and wait for every chart and map (generous timeouts: the machine is shared
+    and four maps and a dozen charts take a while to draw under load)."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(f"{base_url}/compare?{urlencode({'lang': lang, **params})}")
+    wait_idle(page, timeout_ms=180_000)
+    page.wait_for_selector(".js-plotly-plot .bars path", timeout=120_000)
+    # Scroll through once so every chart and map has drawn at its final size.
+    height = page.evaluate("document.body.scrollHeight")
+    for _ in range(0, int(height) + 1000, 800):
+        page.mouse.wheel(0, 800)
+        page.wait_for_timeout(100)
+    page.wait_for_selector(".st-key-cmp_row_map #deckgl-overlay", state="attached", timeout=60_000)
+    wait_idle(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [1280, 1920])
+@pytest.mark.parametrize(("case", "params", "n"), [("two", TWO, 2), ("four", FOUR, 4)])
+def test_columns_align_across_sections(
+    page, base_url, wait_idle, screenshot, lang: str, width: int, case: str, params: dict, n: int
+) -> None:
+    _open(page, base_url, wait_idle, width, lang, params)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert t("compare.title", lang) in main
+    assert "compare." not in main, "a catalogue key is shown raw"
+
+    reference = _boxes(page, "head")
+    assert len(reference) == n
+    for row in ROWS:
+        boxes = _boxes(page, row)
+        assert len(boxes) == n, f"{row}: {len(boxes)} columns"
+        for box, ref in zip(boxes, reference, strict=True):
+            assert abs(box["x"] - ref["x"]) <= TOL, f"{row}: column moved sideways"
+            assert abs(box["width"] - ref["width"]) <= TOL, f"{row}: column width differs"
+        tops = [b["y"] for b in boxes]
+        assert max(tops) - min(tops) <= TOL, f"{row}: columns start at {tops}"
+        firsts = [y for y in _first_child_tops(page, row) if y is not None]
+        assert len(firsts) == n and max(firsts) - min(firsts) <= TOL, f"{row}: {firsts}"
+    # Columns sit side by side, left to right, without overlapping.
+    for left, right in zip(reference, reference[1:], strict=False):
+        assert left["x"] + left["width"] <= right["x"] + TOL
+
+    for row in ("share", "lq", "policies"):
+        charts = _chart_boxes(page, row)
+        assert len(charts) == n, f"{row}: {len(charts)} charts"
+        assert max(c["y"] for c in charts) - min(c["y"] for c in charts) <= TOL, row
+        assert max(c["height"] for c in charts) - min(c["height"] for c in charts) <= TOL, row
+        assert all(c["width"] > 120 for c in charts), f"{row}: a chart is squeezed"
+
+    maps = page.locator(".st-key-cmp_row_map [data-testid='stDeckGlJsonChart']")
+    assert maps.count() == n
+    screenshot(page, f"compare_{case}_{lang}_{width}")
+
+
+def test_malformed_group_notice_is_literal_and_short(page, open_app, wait_idle) -> None:
+    hostile = "[click](https://evil.example)www.evil.example:DEU+FRA" + "x" * 80
+    open_app(page, "compare", lang="en", group=hostile)
+    notice = page.locator('[data-testid="stAlertContentWarning"]').first
+    notice.wait_for(timeout=60_000)
+    text = notice.inner_text()
+    assert "[click](https://evil.example)www.evil.e…" in text  # as typed, shortened
+    assert "xxxxxxxxxx" not in text
+    assert notice.locator("a").count() == 0  # nothing turned into a link
+    assert "group=" not in page.url  # the rejected definition left the URL
+
+
+def test_add_a_similar_country_keeps_the_others(page, open_app, wait_idle) -> None:
+    open_app(page, "compare", lang="en", regions="EU,AS")
+    page.wait_for_selector(".js-plotly-plot .bars path", timeout=30_000)
+    button = page.locator(".st-key-cmp_similar_USA button")
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_url("**regions=EU%2CAS%2CUSA**", timeout=20_000)
+    wait_idle(page)
+    assert len(_boxes(page, "head")) == 3
