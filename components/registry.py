@@ -32,8 +32,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "overview", ":material/dashboard:", "explore"),
     PageSpec("pages/map.py", "map", ":material/public:", "explore"),
     PageSpec("pages/heatmap.py", "heatmap", ":material/grid_on:", "explore"),
+    PageSpec("pages/present.py", "present", ":material/slideshow:", "present"),
 )
 DEFAULT_PAGE: PageSpec = PAGES[0]  # served at "/"
+PRESENT_PAGE: PageSpec = next(p for p in PAGES if p.url_path == "present")  # presenter mode
 
 
 def by_path(path: str) -> PageSpec:
