@@ -76,22 +76,29 @@ class Keys:
     viewport: tuple[int, int] | None  # the window's inner width and height in CSS px, once known
 
 
-def slide_keys(*, page_keys: bool, key: str = "slide_keys") -> Keys:
+def read_keys(key: str = "slide_keys") -> Keys:
+    """What the listener mounted under ``key`` reported for this run (read before the slide is
+    drawn; the listener itself is mounted last, by :func:`mount_keys`, so the page starts with
+    the slide, not with an empty element)."""
+    result = st.session_state.get(key)
+    get = getattr(result, "get", None)
+    move = get("key") if get else None
+    return Keys(
+        move=move if move in ("next", "prev", "first", "last") else None,
+        viewport=_viewport(get("viewport") if get else None),
+    )
+
+
+def mount_keys(*, page_keys: bool, key: str = "slide_keys") -> None:
     """Mount the listener; ``page_keys`` also binds Page Up/Down and Home/End (presenter mode,
     where the page does not scroll)."""
-    result = _component(
+    _component(
         key=key,
         data={"pageKeys": page_keys},
         default={"viewport": None},
         on_key_change=lambda: None,
         on_viewport_change=lambda: None,
         height=0,
-    )
-    move = result.get("key") if result is not None else None
-    size = result.get("viewport") if result is not None else None
-    return Keys(
-        move=move if move in ("next", "prev", "first", "last") else None,
-        viewport=_viewport(size),
     )
 
 

@@ -5,8 +5,8 @@ import streamlit as st
 
 from components import map_view as mv
 from components import profile as pf
-from components.cached import get_bundle
 from components.briefing_store import briefing_button
+from components.cached import get_bundle
 from components.captions import source_line
 from components.display import download_csv
 from components.filters import apply_filters, search_index

@@ -19,7 +19,7 @@ from components.i18n import LANGS, t
 from components.pptx_export import ImageError, build_pptx, figure_png
 from components.registry import PAGES
 from components.safe import escape_md
-from components.slide_keys import slide_keys
+from components.slide_keys import mount_keys, read_keys
 from components.urlstate import parse_choice
 from components.widgets import current_lang, set_lang, sync, url_radio
 
@@ -86,7 +86,7 @@ else:
 report_views = get_report_deck(lang) if deck == "report" else []
 count = len(report_views) if deck == "report" else len(briefing.slides)
 
-keys = slide_keys(page_keys=presenting)
+keys = read_keys()
 raw_slide = st.query_params.get("slide")
 number, slide_ok = pr.clamp_slide(raw_slide, count)
 if keys.move and count:
@@ -193,6 +193,7 @@ else:
     )
     bar.caption(t("present.keys_hint", lang))
 
+mount_keys(page_keys=presenting)
 if presenting:
     st.stop()
 
