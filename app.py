@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import briefing_sync
 from components.briefing_store import set_current_page
 from components.cached import get_bundle
 from components.data import DataError
@@ -62,5 +63,7 @@ try:
 except DataError as err:  # a broken data folder: say which file/row/column, then stop
     st.error(t("app.data_error", lang, error=str(err)), icon=":material/error:")
     st.stop()
+briefing_sync.restore(lang)  # a briefing kept by the browser comes back after a reload
 page.run()
+briefing_sync.mount()
 drop_unbound_params()

@@ -194,14 +194,6 @@ else:
     bar.caption(t("present.keys_hint", lang))
 
 mount_keys(page_keys=presenting)
-if presenting:
-    st.stop()
-
-if current is not None:
-    _page_link(current)
-    if current.notes:
-        with st.expander(t("present.notes", lang)):
-            st.text(current.notes)
 
 
 # --- the briefing editor ------------------------------------------------------------------------
@@ -257,7 +249,19 @@ def _upload() -> None:
 
 
 briefing_name = briefing.name or t("present.editor.default_name", lang)
-if deck == "briefing":
+
+
+def notes_and_link() -> None:
+    """Under the slide (outside presenter mode): open the view, speaker notes."""
+    if current is not None:
+        _page_link(current)
+        if current.notes:
+            with st.expander(t("present.notes", lang)):
+                st.text(current.notes)
+
+
+def editor() -> None:
+    """The briefing editor: name, slides (reorder, retitle, notes, remove), file."""
     st.divider()
     st.subheader(t("present.editor.heading", lang))
     st.session_state.setdefault("briefing_name", briefing.name)
@@ -360,63 +364,72 @@ if deck == "briefing":
         max_upload_size=1,
     )
 
-# --- export -------------------------------------------------------------------------------------
-st.divider()
-st.subheader(t("present.export.heading", lang))
-st.caption(t("present.export.help", lang))
-deck_name = briefing_name if deck == "briefing" else t("present.deck.report", lang)
-stem = file_stem(deck_name, dt.date.today().isoformat(), lang)
-signature = (deck, lang, bf.to_json(briefing) if deck == "briefing" else b"")
-exports = st.session_state.get(EXPORTS, {})
-if exports.get("signature") != signature:
-    exports = {"signature": signature}
-    st.session_state[EXPORTS] = exports
 
-row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-make_pptx = row.button(
-    t("present.export.pptx", lang),
-    key="export_pptx",
-    icon=":material/co_present:",
-    disabled=count == 0,
-)
-if "pptx" in exports:
-    row.download_button(
-        t("present.export.download_pptx", lang),
-        data=exports["pptx"],
-        file_name=f"{stem}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        icon=":material/download:",
-        key="download_pptx",
-        on_click="ignore",
-        type="primary",
+def export() -> None:
+    """PPTX (drawn with a progress bar) and offline HTML downloads."""
+    st.divider()
+    st.subheader(t("present.export.heading", lang))
+    st.caption(t("present.export.help", lang))
+    deck_name = briefing_name if deck == "briefing" else t("present.deck.report", lang)
+    stem = file_stem(deck_name, dt.date.today().isoformat(), lang)
+    signature = (deck, lang, bf.to_json(briefing) if deck == "briefing" else b"")
+    exports = st.session_state.get(EXPORTS, {})
+    if exports.get("signature") != signature:
+        exports = {"signature": signature}
+        st.session_state[EXPORTS] = exports
+
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    make_pptx = row.button(
+        t("present.export.pptx", lang),
+        key="export_pptx",
+        icon=":material/co_present:",
+        disabled=count == 0,
     )
-row.download_button(
-    t("present.export.download_html", lang),
-    data=lambda: build_html(_all_views(deck), lang, name=deck_name).encode("utf-8"),
-    file_name=f"{stem}.html",
-    mime="text/html",
-    icon=":material/download:",
-    key="download_html",
-    on_click="ignore",
-    disabled=count == 0,
-)
+    if "pptx" in exports:
+        row.download_button(
+            t("present.export.download_pptx", lang),
+            data=exports["pptx"],
+            file_name=f"{stem}.pptx",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            icon=":material/download:",
+            key="download_pptx",
+            on_click="ignore",
+            type="primary",
+        )
+    row.download_button(
+        t("present.export.download_html", lang),
+        data=lambda: build_html(_all_views(deck), lang, name=deck_name).encode("utf-8"),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        icon=":material/download:",
+        key="download_html",
+        on_click="ignore",
+        disabled=count == 0,
+    )
 
-if make_pptx:
-    views = _all_views(deck)
-    progress = st.progress(0.0, text=t("present.export.progress", lang, i=1, n=len(views)))
-    images: list[bytes | None] = []
-    try:
-        for i, view in enumerate(views, 1):
-            progress.progress(
-                (i - 1) / len(views), text=t("present.export.progress", lang, i=i, n=len(views))
-            )
-            images.append(
-                figure_png(view.fig) if view.kind == "chart" and view.fig is not None else None
-            )
-    except ImageError as err:
-        progress.empty()
-        st.error(t("present.export.failed", lang, error=escape_md(str(err)[:200])))
-    else:
-        exports["pptx"] = build_pptx(views, images, lang, name=deck_name)
-        progress.progress(1.0, text=t("present.export.done", lang, n=len(views)))
-        st.rerun()
+    if make_pptx:
+        views = _all_views(deck)
+        progress = st.progress(0.0, text=t("present.export.progress", lang, i=1, n=len(views)))
+        images: list[bytes | None] = []
+        try:
+            for i, view in enumerate(views, 1):
+                progress.progress(
+                    (i - 1) / len(views), text=t("present.export.progress", lang, i=i, n=len(views))
+                )
+                images.append(
+                    figure_png(view.fig) if view.kind == "chart" and view.fig is not None else None
+                )
+        except ImageError as err:
+            progress.empty()
+            st.error(t("present.export.failed", lang, error=escape_md(str(err)[:200])))
+        else:
+            exports["pptx"] = build_pptx(views, images, lang, name=deck_name)
+            progress.progress(1.0, text=t("present.export.done", lang, n=len(views)))
+            st.rerun()
+
+
+if not presenting:
+    notes_and_link()
+    if deck == "briefing":
+        editor()
+    export()

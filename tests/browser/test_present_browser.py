@@ -1,5 +1,5 @@
 """Presenter mode in chromium: no sidebar or Streamlit chrome, the keyboard turns the slides,
-slides fit a projector's screen; "add to briefing" from another page; the exports downloaded
+slides fit a projector's screen; "add to briefing" from another page, kept over a reload; the exports downloaded
 from the app (the offline HTML opened with the network blocked)."""
 
 from __future__ import annotations
@@ -149,10 +149,17 @@ def test_add_to_briefing_from_the_heatmap(page, open_app, wait_idle, screenshot)
     wait_idle(page)
     page.get_by_text(re.compile(r"My briefing \(1\)")).click()
     wait_idle(page)
-    assert _number(page) == "1 / 1"
+    assert _number(page) == "1 / 1", (url, page.url)
     assert "Share of sector" in page.locator(".slide-headline").inner_text()
     assert page.locator(".js-plotly-plot .main-svg").count() >= 1
     screenshot(page, "present_briefing_editor_en")
+    # A reload starts a new session: the browser's copy brings the briefing back.
+    url = page.url
+    page.reload()
+    page.locator(".slide-number").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert _number(page) == "1 / 1", (url, page.url)
+    assert "Share of sector" in page.locator(".slide-headline").inner_text()
 
 
 def test_html_export_works_offline(page, open_app, browser, tmp_path) -> None:  # noqa: ANN001
