@@ -1,6 +1,6 @@
 """Presenter mode in chromium: no sidebar or Streamlit chrome, the keyboard turns the slides,
-slides fit a projector's screen; "add to briefing" from another page, kept over a reload; the exports downloaded
-from the app (the offline HTML opened with the network blocked)."""
+slides fit a projector's screen; "add to briefing" from another page, kept over a reload;
+the exports downloaded from the app (the offline HTML opened with the network blocked)."""
 
 from __future__ import annotations
 
@@ -149,7 +149,7 @@ def test_add_to_briefing_from_the_heatmap(page, open_app, wait_idle, screenshot)
     wait_idle(page)
     page.get_by_text(re.compile(r"My briefing \(1\)")).click()
     wait_idle(page)
-    assert _number(page) == "1 / 1", (url, page.url)
+    assert _number(page) == "1 / 1"
     assert "Share of sector" in page.locator(".slide-headline").inner_text()
     assert page.locator(".js-plotly-plot .main-svg").count() >= 1
     screenshot(page, "present_briefing_editor_en")
