@@ -143,3 +143,14 @@ def test_store_outside_the_router_is_empty() -> None:
 
     at = AppTest.from_function(script).run()
     assert not at.exception and not at.button
+
+
+def test_presenter_mode_switches_language_without_the_sidebar(make_app) -> None:
+    at = make_app(PRESENT, lang="en", present="1", slide="3")
+    assert "/ 8" in _number(at)
+    (switch,) = at.segmented_control
+    switch.set_value("zh").run()
+    assert not at.exception
+    assert at.query_params.get("lang") is None or at.query_params["lang"] in ("zh", ["zh"])
+    assert _number(at) == "3 / 8"
+    assert t("present.exit", "zh") in [b.label for b in at.button]

@@ -118,12 +118,13 @@ def test_keyboard_turns_the_slides(page, open_app, wait_idle) -> None:  # noqa: 
         page.wait_for_url(re.compile(rf"slide={expected}\b" if expected > 1 else r"^(?!.*slide=)"))
         wait_idle(page)
         assert _number(page) == f"{expected} / 8", key
-    # Keys typed into a text field are not slide moves (the briefing editor's fields).
+    # Keys pressed in a form control belong to it: ArrowRight on the deck radio moves the radio
+    # (native behaviour), not the slide.
     _open(page, open_app, wait_idle, lang="en", slide="2")
     page.get_by_role("radio").first.focus()
     page.keyboard.press("ArrowRight")
     wait_idle(page)
-    assert _number(page).startswith(("3 / 8", "2 / 8"))
+    assert "slide=3" not in page.url
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
