@@ -459,7 +459,20 @@ _SLIDE_KEYS = {"page", "view", "params", "title", "notes"}
 
 
 def from_json(data: bytes, bundle: Bundle) -> Briefing:
+    """Read a briefing file strictly (see :func:`read_briefing`); a slide of a view no renderer
+    knows is an error too."""
+    briefing, skipped = read_briefing(data, bundle)
+    if skipped:
+        raise BriefingError("bad_view", n=skipped[0][0], view=skipped[0][1])
+    return briefing
+
+
+def read_briefing(data: bytes, bundle: Bundle) -> tuple[Briefing, list[tuple[int, str]]]:
     """Read a briefing file strictly; raise :class:`BriefingError` on the first problem.
+
+    Slides of views that no renderer knows (another page's chart, kept in a file before that
+    page had one) are not loaded but listed as ``(slide number, "page/view")``, so the rest of
+    the briefing survives; everything else about them must still be well-formed.
 
     Checked: size, UTF-8 JSON, exactly the known keys, format and version, slide count, each
     slide's page and view (a registered renderer), each parameter (known to that view, valid
@@ -484,10 +497,14 @@ def from_json(data: bytes, bundle: Bundle) -> Briefing:
     name = _text_field(doc["name"], MAX_NAME, 0, line=True)
     if len(doc["slides"]) > MAX_SLIDES:
         raise BriefingError("too_many", n=MAX_SLIDES)
-    slides = []
+    slides, skipped = [], []
     for n, item in enumerate(doc["slides"], 1):
-        slides.append(_read_slide(item, n, bundle))
-    return Briefing(name=name, slides=tuple(slides))
+        slide = _read_slide(item, n, bundle)
+        if isinstance(slide, str):
+            skipped.append((n, slide))
+        else:
+            slides.append(slide)
+    return Briefing(name=name, slides=tuple(slides)), skipped
 
 
 def _text_field(value: object, limit: int, n: int, *, line: bool) -> str:
@@ -498,24 +515,21 @@ def _text_field(value: object, limit: int, n: int, *, line: bool) -> str:
     return value.strip()
 
 
-def _read_slide(item: object, n: int, bundle: Bundle) -> Slide:
+def _read_slide(item: object, n: int, bundle: Bundle) -> Slide | str:
+    """The slide, or ``"page/view"`` when no renderer knows its (well-formed) view."""
     if not isinstance(item, dict) or set(item) != _SLIDE_KEYS:
         raise BriefingError("bad_slide", n=n)
     page, view, params = item["page"], item["view"], item["params"]
-    if not isinstance(page, str) or not isinstance(view, str):
+    if not isinstance(page, str) or not isinstance(view, str) or not isinstance(params, dict):
         raise BriefingError("bad_slide", n=n)
+    title = _text_field(item["title"], MAX_TITLE, n, line=True)
+    notes = _text_field(item["notes"], MAX_NOTES, n, line=False)
     r = renderer_for(page, view)
     if r is None:
-        raise BriefingError("bad_view", n=n, view=f"{page[:30]}/{view[:30]}")
-    if not isinstance(params, dict):
-        raise BriefingError("bad_slide", n=n)
+        return f"{clean_line(page, 30)}/{clean_line(view, 30)}"
     for key, value in params.items():
         if key not in r.params:
             raise BriefingError("bad_param", n=n, name=str(key)[:30])
         if not param_ok(r.params[key], value, bundle):
             raise BriefingError("bad_param", n=n, name=str(key)[:30])
-    return replace(
-        make_slide(page, view, params),
-        title=_text_field(item["title"], MAX_TITLE, n, line=True),
-        notes=_text_field(item["notes"], MAX_NOTES, n, line=False),
-    )
+    return replace(make_slide(page, view, params), title=title, notes=notes)

@@ -18,7 +18,6 @@ from components.i18n import Lang, t
 
 KEY = "briefing_sync"
 STORAGE_KEY = "cluster-atlas-briefing-v1"
-_RESTORED = "_briefing_restored"
 
 _JS = """
 export default function (component) {
@@ -50,13 +49,15 @@ def restore(lang: Lang) -> None:
     if not isinstance(raw, str) or not raw or get_briefing().slides:
         return
     try:
-        loaded = bf.from_json(raw.encode("utf-8"), get_bundle())
+        loaded, skipped = bf.read_briefing(raw.encode("utf-8"), get_bundle())
     except bf.BriefingError:
         return
     set_briefing(loaded)
     if loaded.slides:
         st.toast(t("present.restored", lang, n=len(loaded.slides)), icon=":material/history:")
-        st.session_state[_RESTORED] = True
+    if skipped:
+        views = ", ".join(view for _, view in skipped)
+        st.toast(t("present.skipped", lang, n=len(skipped), views=views), icon="⚠️")
 
 
 def mount() -> None:

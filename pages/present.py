@@ -231,7 +231,7 @@ def _upload() -> None:
     if file is None:
         return
     try:
-        loaded = bf.from_json(file.getvalue(), bundle)
+        loaded, skipped = bf.read_briefing(file.getvalue(), bundle)
     except bf.BriefingError as err:
         st.session_state["_upload_msg"] = (
             "error",
@@ -241,10 +241,11 @@ def _upload() -> None:
     set_briefing(loaded)
     st.session_state["briefing_name"] = loaded.name
     st.session_state["_upload_gen"] = st.session_state.get("_upload_gen", 0) + 1
-    st.session_state["_upload_msg"] = (
-        "ok",
-        t("present.editor.loaded", lang, name=loaded.name or "–", n=len(loaded.slides)),
-    )
+    message = t("present.editor.loaded", lang, name=loaded.name or "–", n=len(loaded.slides))
+    if skipped:
+        views = ", ".join(view for _, view in skipped)
+        message += " " + t("present.skipped", lang, n=len(skipped), views=views)
+    st.session_state["_upload_msg"] = ("ok", message)
     _reset_slide()
 
 

@@ -193,3 +193,19 @@ def test_describe_filters() -> None:
         bf.describe_filters(f, "en") == "Europe · New-energy & connected vehicles · search “Basel”"
     )
     assert bf.describe_filters(bf.Filters(), "zh") == ""
+
+
+def test_slides_of_unknown_views_are_left_out_not_the_whole_briefing(bundle) -> None:
+    doc = _doc()
+    doc["slides"].insert(1, _slide_doc(page="policies", view="pol_chart", params={"a": "1"}))
+    data = json.dumps(doc).encode()
+    briefing, skipped = bf.read_briefing(data, bundle)
+    assert skipped == [(2, "policies/pol_chart")]
+    assert len(briefing.slides) == len(SAMPLE_PARAMS)
+    with pytest.raises(bf.BriefingError) as err:  # the strict reader names it
+        bf.from_json(data, bundle)
+    assert err.value.code == "bad_view" and err.value.info["n"] == 2
+    # Still well-formed, or the file is rejected.
+    doc["slides"][1]["title"] = "\x00"
+    with pytest.raises(bf.BriefingError):
+        bf.read_briefing(json.dumps(doc).encode(), bundle)
