@@ -29,7 +29,7 @@ html,body{margin:0;height:100%;background:#fff;color:#1f2933;font-family:FONT}
 .slide.on{display:flex}
 h1{font-size:clamp(22px,2.6vw,52px);line-height:1.2;margin:0 0 1.5vh 0}
 .sub{font-size:clamp(16px,1.5vw,30px);color:#52606d;margin-top:2vh}
-.cover h1{font-size:clamp(30px,3.6vw,72px);margin-top:20vh}
+.cover h1{font-size:clamp(30px,3.6vw,72px);margin-top:8vh}
 .chart{flex:1 1 auto;min-height:0}
 ol{font-size:clamp(18px,1.8vw,36px);line-height:1.35;padding-left:1.6em;flex:1 1 auto}
 li{margin-bottom:.45em}
@@ -117,7 +117,9 @@ def build_html(views: Sequence[SlideView], lang: Lang, *, name: str = "") -> str
         cls = "slide cover" if view.kind == "cover" else "slide"
         body = [f'<section class="{cls}" id="slide-{n}" aria-label="{n} / {count}">']
         body.append(f"<h1>{escape_html(view.title)}</h1>")
-        if view.kind == "chart" and view.fig is not None:
+        if view.subtitle:
+            body.append(f'<div class="sub">{escape_html(view.subtitle)}</div>')
+        if view.kind in ("chart", "cover") and view.fig is not None:
             body.append(f'<div class="chart" id="chart-{n}"></div>')
             data.append(
                 f'<script type="application/json" id="chart-{n}-data">'
@@ -126,9 +128,7 @@ def build_html(views: Sequence[SlideView], lang: Lang, *, name: str = "") -> str
         elif view.kind == "list":
             items = "".join(f"<li>{escape_html(i)}</li>" for i in view.items)
             body.append(f"<ol>{items}</ol>")
-        if view.subtitle:
-            body.append(f'<div class="sub">{escape_html(view.subtitle)}</div>')
-        if view.kind != "chart":
+        if view.fig is None:
             body.append('<div style="flex:1 1 auto"></div>')
         body.append(
             f'<footer><span class="source">{escape_html(view.source)}</span>'

@@ -35,6 +35,8 @@ TITLE_TOP, TITLE_H = Inches(0.3), Inches(1.15)
 BODY_TOP, BODY_H = Inches(1.5), Inches(5.15)
 FOOT_TOP, FOOT_H = Inches(6.8), Inches(0.55)
 NUMBER_W = Inches(1.2)
+COVER_PIC_TOP = Inches(3.7)
+COVER_IMAGE_H = 330  # CSS px: the cover's key numbers, a wide strip
 IMAGE_PX = (1440, 594)  # the picture's CSS pixels: the body box's aspect ratio
 IMAGE_SCALE = 2  # device pixels per CSS pixel (sharp on a projector)
 IMAGE_FONT_SCALE = 1.45
@@ -81,6 +83,15 @@ def figure_png(fig: object, width: int = IMAGE_PX[0], height: int = IMAGE_PX[1])
                 )
         except Exception as err:  # kaleido raises several kinds; say which one happened
             raise ImageError(f"{type(err).__name__}: {err}") from err
+
+
+def slide_png(view: SlideView) -> bytes | None:
+    """The picture of a slide's chart, sized for its place on the slide (None: no chart)."""
+    if view.fig is None:
+        return None
+    if view.kind == "cover":
+        return figure_png(view.fig, IMAGE_PX[0], COVER_IMAGE_H)
+    return figure_png(view.fig)
 
 
 # --- text helpers ------------------------------------------------------------------------------
@@ -147,9 +158,10 @@ def build_pptx(
     *,
     name: str = "",
 ) -> bytes:
-    """The slides as a .pptx file. ``images[i]`` is the PNG of ``views[i]``'s chart (None for
-    slides without one). Shape names: ``Title`` (the placeholder), ``Chart``, ``List``,
-    ``Subtitle``, ``Source``, ``Slide number``."""
+    """The slides as a .pptx file. ``images[i]`` is the PNG of ``views[i]``'s chart
+    (:func:`slide_png`; None for slides without one; a cover's sits under its title and
+    subtitle). Shape names: ``Title`` (the placeholder), ``Chart``, ``List``, ``Subtitle``,
+    ``Source``, ``Slide number``."""
     if len(images) != len(views):
         raise ValueError("one image (or None) per slide")
     prs = Presentation()
@@ -165,19 +177,20 @@ def build_pptx(
         title.name = "Title"
         cover = view.kind == "cover"
         title.left, title.width = MARGIN, body_w
-        title.top = Inches(2.0) if cover else TITLE_TOP
-        title.height = Inches(1.6) if cover else TITLE_H
+        title.top = Inches(0.7) if cover else TITLE_TOP
+        title.height = Inches(1.5) if cover else TITLE_H
         tf = title.text_frame
         tf.vertical_anchor = MSO_ANCHOR.BOTTOM if cover else MSO_ANCHOR.TOP
         size = 40 if cover else title_size(view.title)
         _write(tf, [view.title], size, lang, bold=True, align=PP_ALIGN.LEFT)
 
-        if view.kind == "chart" and image is not None:
-            pic = slide.shapes.add_picture(io.BytesIO(image), MARGIN, BODY_TOP, width=body_w)
+        if view.kind in ("chart", "cover") and image is not None:
+            top, box_h = (COVER_PIC_TOP, FOOT_TOP - COVER_PIC_TOP) if cover else (BODY_TOP, BODY_H)
+            pic = slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, width=body_w)
             pic.name = "Chart"
-            if pic.height > BODY_H:  # keep the picture inside the body box
-                ratio = BODY_H / pic.height
-                pic.height = BODY_H
+            if pic.height > box_h:  # keep the picture inside its box
+                ratio = box_h / pic.height
+                pic.height = box_h
                 pic.width = Emu(int(pic.width * ratio))
                 pic.left = Emu(int((SLIDE_W - pic.width) / 2))
         elif view.kind == "list":
@@ -185,7 +198,7 @@ def build_pptx(
             items = [f"{i}. {text}" for i, text in enumerate(view.items, 1)]
             _write(box.text_frame, items, 22 if len(items) <= 5 else 19, lang, space_after=8)
         if view.subtitle:
-            top = Inches(3.8) if cover else BODY_TOP
+            top = Inches(2.3) if cover else BODY_TOP
             box = _textbox(slide, MARGIN, top, body_w, Inches(1.5), "Subtitle")
             _write(box.text_frame, [view.subtitle], 20, lang, color=MUTED)
 

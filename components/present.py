@@ -42,7 +42,8 @@ BAR_COLORS = ("#9aa5b1", "#0B5394")  # earlier period, later period
 class SlideView:
     """Everything one slide shows.
 
-    ``kind``: ``cover`` (title and subtitle), ``chart`` (``fig``), ``list`` (numbered ``items``)
+    ``kind``: ``cover`` (title, subtitle and the key numbers as ``fig``), ``chart`` (``fig``),
+    ``list`` (numbered ``items``)
     or ``missing`` (a view that cannot be rebuilt: ``subtitle`` says why). ``link`` is the page
     url_path and query parameters that open the slide's view in the app, if it has one.
     """
@@ -130,13 +131,38 @@ def qualified(value: float, qualifier: str, unit: str, lang: Lang) -> str:
     return text
 
 
+def build_key_numbers(head: ov.Headline, lang: Lang) -> go.Figure:
+    """The report's key numbers side by side, large (the cover slide's chart)."""
+    numbers = [
+        ("overview.metric_total", head.total),
+        ("overview.metric_countries", head.countries),
+        ("overview.metric_policies", head.policies),
+        ("present.deck.metric_trends", head.trends),
+    ]
+    fig = go.Figure()
+    for i, (key, value) in enumerate(numbers):
+        fig.add_trace(
+            go.Indicator(
+                mode="number",
+                value=value,
+                number={"font": {"size": 64, "color": "#0B5394"}, "valueformat": "d"},
+                title={"text": t(key, lang), "font": {"size": 18, "color": "#52606d"}},
+                domain={"x": [i / len(numbers), (i + 1) / len(numbers)], "y": [0, 1]},
+            )
+        )
+    apply_layout(fig, height=220)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
 def _cover(bundle: Bundle, lang: Lang) -> SlideView:
     head = ov.headline(bundle)
     return SlideView(
         kind="cover",
         title=t("present.deck.cover_title", lang),
         subtitle=t("present.deck.cover_subtitle", lang, publisher=t("app.publisher", lang)),
-        source=source_line(lang, ["preface"]),
+        fig=build_key_numbers(head, lang),
+        source=source_line(lang, ["preface", "figure 2-1", "table 6-2", "ch6"]),
         notes=t("present.deck.cover_notes", lang, total=head.total, trends=head.trends),
     )
 
@@ -552,7 +578,7 @@ def cover_html(view: SlideView, *, presenting: bool) -> str:
     big = "clamp(34px, 3.6vw, 72px)" if presenting else "clamp(26px, 2.4vw, 42px)"
     small = "clamp(18px, 1.5vw, 30px)" if presenting else "clamp(15px, 1.1vw, 20px)"
     return (
-        '<div class="slide-cover" style="padding:8vh 0 4vh 0;color:#1f2933">'
+        '<div class="slide-cover" style="padding:4vh 0 2vh 0;color:#1f2933">'
         f'<div style="font-size:{big};font-weight:700;line-height:1.2">'
         f"{escape_html(view.title)}</div>"
         f'<div style="font-size:{small};margin-top:1.2em;color:#52606d">'

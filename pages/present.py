@@ -16,7 +16,7 @@ from components.charts import plotly_config
 from components.export import file_stem
 from components.html_export import build_html
 from components.i18n import LANGS, t
-from components.pptx_export import ImageError, build_pptx, figure_png
+from components.pptx_export import ImageError, build_pptx, slide_png
 from components.registry import PAGES
 from components.safe import escape_md
 from components.slide_keys import mount_keys, read_keys
@@ -26,6 +26,7 @@ from components.widgets import current_lang, set_lang, sync, url_radio
 DECKS = ("report", "briefing")
 PREVIEW_CHART_HEIGHT = 500
 MIN_CHART_HEIGHT = 320
+COVER_CHART_HEIGHT = 260
 EXPORTS = "_present_exports"
 
 lang = current_lang()
@@ -102,6 +103,8 @@ sync("slide", number if count else 1, 1)
 
 # --- the slide --------------------------------------------------------------------------------
 def _chart_height(view: pr.SlideView) -> int:
+    if view.kind == "cover":
+        return COVER_CHART_HEIGHT
     if presenting and keys.viewport:
         return pr.presenter_chart_height(view.title, view.source, keys.viewport, MIN_CHART_HEIGHT)
     return PREVIEW_CHART_HEIGHT
@@ -127,7 +130,7 @@ def draw_slide(view: pr.SlideView, n: int, total: int) -> None:
         st.html(pr.cover_html(view, presenting=presenting))
     else:
         st.html(pr.headline_html(view.title, presenting=presenting))
-    if view.kind == "chart" and view.fig is not None:
+    if view.kind in ("chart", "cover") and view.fig is not None:
         st.plotly_chart(
             pr.slide_figure(view.fig, height=_chart_height(view)),
             key=f"slide_chart_{deck}_{n}",
@@ -417,9 +420,7 @@ def export() -> None:
                 progress.progress(
                     (i - 1) / len(views), text=t("present.export.progress", lang, i=i, n=len(views))
                 )
-                images.append(
-                    figure_png(view.fig) if view.kind == "chart" and view.fig is not None else None
-                )
+                images.append(slide_png(view))
         except ImageError as err:
             progress.empty()
             st.error(t("present.export.failed", lang, error=escape_md(str(err)[:200])))

@@ -181,7 +181,7 @@ def test_html_export_works_offline(page, open_app, browser, tmp_path) -> None:  
     offline.goto(path.as_uri())
     slides = offline.locator("section.slide").count()
     charts = offline.locator("section.slide .chart").count()
-    assert slides == 8 and charts == 5
+    assert slides == 8 and charts == 6  # five charts and the cover's key numbers
     drawn = 0
     for n in range(1, slides + 1):
         current = offline.locator("section.slide.on")
@@ -216,4 +216,4 @@ def test_pptx_export_from_the_app(page, open_app, wait_idle) -> None:  # noqa: A
     pictures = [
         s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
     ]
-    assert len(pictures) == 5
+    assert len(pictures) == 6

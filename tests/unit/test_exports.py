@@ -6,6 +6,7 @@ import io
 import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -18,6 +19,8 @@ from components.data import load_bundle
 from components.html_export import build_html
 from components.i18n import LANGS
 from components.present import SlideView, default_deck
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 NS_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -49,7 +52,7 @@ def _check_pptx(data: bytes, views: list[SlideView], lang: str) -> None:
         shapes = {s.name: s for s in slide.shapes}
         assert slide.shapes.title.text == view.title
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == (1 if view.kind == "chart" else 0), view.title
+        assert len(pictures) == (1 if view.fig is not None else 0), view.title
         for pic in pictures:  # inside the slide
             assert pic.left >= 0 and pic.top + pic.height <= prs.slide_height
         assert shapes["Source"].text_frame.text == view.source
@@ -69,7 +72,7 @@ def _check_pptx(data: bytes, views: list[SlideView], lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_pptx_structure_in_both_languages(bundle, lang: str) -> None:
     views = default_deck(bundle, lang)
-    images = [_placeholder_png() if v.kind == "chart" else None for v in views]
+    images = [_placeholder_png() if v.fig is not None else None for v in views]
     _check_pptx(px.build_pptx(views, images, lang, name="x"), views, lang)
 
 
@@ -84,17 +87,23 @@ def test_pptx_with_real_chart_images(bundle) -> None:
     ]:
         b = bf.add(b, bf.make_slide(page, view, params))
     b = bf.edit(b, b.slides[0].uid, title="欧洲的集群", notes="先讲地图。")
-    views = [bf.render(s, bundle, "zh") for s in b.slides]
-    images = [px.figure_png(v.fig) for v in views]
-    for png in images:
+    views = [default_deck(bundle, "zh")[0]] + [bf.render(s, bundle, "zh") for s in b.slides]
+    images = [px.slide_png(v) for v in views]
+    for view, png in zip(views, images, strict=True):
         im = Image.open(io.BytesIO(png))
-        assert im.size == (px.IMAGE_PX[0] * px.IMAGE_SCALE, px.IMAGE_PX[1] * px.IMAGE_SCALE)
+        height = px.COVER_IMAGE_H if view.kind == "cover" else px.IMAGE_PX[1]
+        assert im.size == (px.IMAGE_PX[0] * px.IMAGE_SCALE, height * px.IMAGE_SCALE)
         assert len(im.getcolors(1 << 20) or []) > 20  # not a blank picture
     data = px.build_pptx(views, images, "zh", name=b.name)
     _check_pptx(data, views, "zh")
     prs = Presentation(io.BytesIO(data))
-    assert prs.slides[0].shapes.title.text == "欧洲的集群"
-    assert prs.slides[0].notes_slide.notes_text_frame.text == "先讲地图。"
+    assert prs.slides[1].shapes.title.text == "欧洲的集群"
+    assert prs.slides[1].notes_slide.notes_text_frame.text == "先讲地图。"
+    cover = {s.name: s for s in prs.slides[0].shapes}  # title, subtitle, then the key numbers
+    assert cover["Chart"].top >= cover["Subtitle"].top + cover["Subtitle"].height - px.Inches(0.1)
+    assert cover["Chart"].top + cover["Chart"].height <= cover["Source"].top
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "present_export_zh.pptx").write_bytes(data)
 
 
 def test_figure_png_without_chromium_raises_a_clear_error(monkeypatch, bundle) -> None:
@@ -159,7 +168,7 @@ def test_html_fetches_nothing(bundle, lang: str) -> None:
     # The figures' JSON mentions no URL at all.
     for block in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', doc, re.S):
         assert "http" not in block
-    charts = [v for v in views if v.kind == "chart"]
+    charts = [v for v in views if v.fig is not None]
     assert doc.count('class="chart"') == len(charts)
     assert doc.count("<section") == len(views)
     assert "&lt;b&gt;Board&lt;/b&gt; &amp; co" in doc  # the name is escaped
