@@ -1,15 +1,17 @@
-"""One way to show a chart: the figure, its source line, PNG export named after it and a CSV of
-exactly the data shown. Every chart page calls :func:`show_fig`; nothing else owns
-``st.plotly_chart``'s configuration."""
+"""One way to show a chart: the figure, its source line, PNG export named after it, a CSV of
+exactly the data shown and "add to briefing". Every chart page calls :func:`show_fig`; nothing
+else owns ``st.plotly_chart``'s configuration."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from components.briefing_store import briefing_button
 from components.charts import plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
@@ -67,9 +69,16 @@ def show_fig(
     table: pd.DataFrame | None = None,
     on_select: str = "ignore",
     selection_mode: str | Sequence[str] = "points",
+    view: str | None = None,
+    briefing: bool = True,
 ) -> Any:
-    """Draw ``fig`` with the house toolbar (PNG ``<name>_<lang>.png``), its source line below and,
-    when ``table`` is given, a CSV download of exactly that table. Returns the selection event."""
+    """Draw ``fig`` with the house toolbar (PNG ``<name>_<lang>.png``), its source line below,
+    when ``table`` is given a CSV download of exactly that table, and "add to briefing".
+
+    ``view`` names the chart for the briefing (default: ``key`` without the ``_<n>`` suffix that
+    ``url_click`` appends); a renderer registered under that name in ``components.briefing``
+    redraws the slide from the URL's parameters. ``briefing=False`` leaves the control out.
+    Returns the selection event."""
     event = st.plotly_chart(
         fig,
         key=key,
@@ -79,6 +88,13 @@ def show_fig(
         width="stretch",
     )
     st.caption(source)
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if table is not None:
-        download_csv(table, name, lang, key=f"{key}_csv")
+        download_csv(table, name, lang, key=f"{key}_csv", container=row)
+    if briefing:
+        view_id = view or _GENERATION.sub("", key)
+        briefing_button(view_id, lang, fig=fig, source=source, container=row, key=f"{key}_brief")
     return event
+
+
+_GENERATION = re.compile(r"_[0-9]+$")

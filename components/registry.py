@@ -35,9 +35,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/compare.py", "compare", ":material/compare_arrows:", "explore"),
     PageSpec("pages/policies.py", "policies", ":material/timeline:", "report"),
     PageSpec("pages/trends.py", "trends", ":material/trending_up:", "report"),
+    PageSpec("pages/present.py", "present", ":material/slideshow:", "present"),
     PageSpec("pages/data.py", "data", ":material/dataset:", "data"),
 )
 DEFAULT_PAGE: PageSpec = PAGES[0]  # served at "/"
+PRESENT_PAGE: PageSpec = next(p for p in PAGES if p.url_path == "present")  # presenter mode
 
 
 def by_path(path: str) -> PageSpec:

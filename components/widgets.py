@@ -95,9 +95,23 @@ def _keep_lang() -> None:
         st.session_state[_LANG_KEY] = st.session_state.get(_LANG_LAST, DEFAULT_LANG)
 
 
-def language_switch() -> Lang:
-    """The sidebar language switch, bound to ``?lang=zh|en``."""
+def language_switch(*, hidden: bool = False) -> Lang:
+    """The sidebar language switch, bound to ``?lang=zh|en``.
+
+    ``hidden``: no switch (presenter mode draws no sidebar); the URL alone sets the language and
+    the page offers its own control (:func:`set_lang`).
+    """
     parsed = urlstate.parse_choice(st.query_params.get("lang"), LANGS, DEFAULT_LANG)
+    if hidden:
+        _seen("lang")
+        if "lang" in st.query_params or st.session_state.get(_LANG_KEY) not in LANGS:
+            st.session_state[_LANG_KEY] = parsed.value
+            for raw in parsed.rejected:
+                _notice("lang", raw)
+        lang = current_lang()
+        st.session_state[_LANG_LAST] = lang
+        sync("lang", lang, DEFAULT_LANG)
+        return lang
     key = _init("lang", parsed)
     if st.session_state.get(key) not in LANGS:
         st.session_state[key] = st.session_state.get(_LANG_LAST, DEFAULT_LANG)
@@ -113,6 +127,14 @@ def language_switch() -> Lang:
     st.session_state[_LANG_LAST] = lang
     sync("lang", lang, DEFAULT_LANG)
     return lang
+
+
+def set_lang(lang: str) -> None:
+    """Switch the language from a control outside the sidebar (a widget callback)."""
+    if lang in LANGS:
+        st.session_state[_LANG_KEY] = lang
+        st.session_state[_LANG_LAST] = lang
+        sync("lang", lang, DEFAULT_LANG)
 
 
 def url_radio(

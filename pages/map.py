@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import map_view as mv
 from components import profile as pf
+from components.briefing_store import briefing_button
 from components.cached import get_bundle
 from components.captions import source_line
 from components.display import download_csv
@@ -60,6 +61,7 @@ with tab_map:
         )
         st.html(mv.legend_html(lang, shown["sector"].value_counts().to_dict()))
         st.caption(source)
+        briefing_button("map_deck", lang, source=source, key="map_brief")
         for note in notes:
             st.caption(f":material/info: {escape_md(note)}")
     with right:

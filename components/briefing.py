@@ -1,0 +1,535 @@
+"""The briefing: slides the reader collected from the app's charts, and how each is rebuilt.
+
+A :class:`Slide` is a permalink to one chart view: the page's ``url_path``, the chart's ``view``
+id and the query parameters that set it up, plus the reader's title and speaker notes. A slide is
+drawn again by its page's *slide renderer* (:data:`RENDERERS`, keyed by page and view): a pure
+function of the dataset, the parameters and the language that calls the same builders as the page,
+without running the page script.
+
+The briefing is kept in the session and saved as a small JSON file
+(:func:`to_json` / :func:`from_json`). An uploaded file is untrusted: it is read strictly (size,
+schema, known pages, views and parameters, valid values) and rejected whole with a reason.
+
+Add a renderer for a new page's chart: a function ``(bundle, params, lang) -> SlideView`` and one
+``Renderer`` entry below, with the parameters it reads and how to validate them. Pure, no ``st.*``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from components import overview as ov
+from components.captions import cluster_list_source, source_line
+from components.data import Bundle
+from components.filters import Filters, apply_filters, search_index
+from components.geo import load_countries
+from components.heatmap_charts import build_country_heatmap, build_main_heatmap
+from components.i18n import Lang, continent_name, country_name, join_list, sector_name, t
+from components.matrices import (
+    MEASURES,
+    SOURCES,
+    country_matrix,
+    parse_cell,
+    source_matrices,
+)
+from components.present import SlideView
+from components.static_map import build_static_map
+from components.urlstate import parse_choice, parse_multi, parse_slug, parse_text
+from components.vocab import CONTINENTS, SECTORS
+
+FORMAT = "cluster-atlas-briefing"
+VERSION = 1
+MAX_FILE_BYTES = 100_000
+MAX_SLIDES = 40
+MAX_NAME = 80
+MAX_TITLE = 200
+MAX_NOTES = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline allowed (notes)
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class BriefingError(ValueError):
+    """A briefing file that cannot be loaded. ``code`` names the catalogue message
+    (``present.error.<code>``), ``info`` fills its placeholders."""
+
+    def __init__(self, code: str, **info: object) -> None:
+        self.code = code
+        self.info = info
+        super().__init__(f"{code}: {info}")
+
+    def message(self, lang: Lang) -> str:
+        """The reason in words."""
+        return t(f"present.error.{self.code}", lang, **self.info)
+
+
+# --- the model -----------------------------------------------------------------------------------
+
+
+def new_uid() -> str:
+    """A short random id for a slide (widget keys survive reordering)."""
+    return secrets.token_hex(4)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One chart view: ``page`` url_path, ``view`` id, its query ``params`` (sorted pairs), the
+    reader's ``title`` (empty: the view's own) and ``notes``."""
+
+    page: str
+    view: str
+    params: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+    notes: str = ""
+    uid: str = field(default_factory=new_uid, compare=False)
+
+    @property
+    def param_dict(self) -> dict[str, str]:
+        """The parameters as a dict."""
+        return dict(self.params)
+
+    @property
+    def target(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """What the slide shows (page, view, params), without title or notes."""
+        return (self.page, self.view, self.params)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The reader's slides, in order, and the briefing's name."""
+
+    name: str = ""
+    slides: tuple[Slide, ...] = ()
+
+
+def make_slide(page: str, view: str, params: Mapping[str, str]) -> Slide:
+    """A slide for a view, parameters sorted (so one view is one slide)."""
+    return Slide(
+        page=page, view=view, params=tuple(sorted((str(k), str(v)) for k, v in params.items()))
+    )
+
+
+def position(briefing: Briefing, slide: Slide) -> int | None:
+    """The 1-based slide number showing the same view as ``slide``, if any."""
+    for i, s in enumerate(briefing.slides, 1):
+        if s.target == slide.target:
+            return i
+    return None
+
+
+def add(briefing: Briefing, slide: Slide) -> Briefing:
+    """``slide`` appended (unless the view is already in, or the briefing is full)."""
+    if position(briefing, slide) is not None or len(briefing.slides) >= MAX_SLIDES:
+        return briefing
+    return replace(briefing, slides=(*briefing.slides, slide))
+
+
+def _index(briefing: Briefing, uid: str) -> int | None:
+    for i, s in enumerate(briefing.slides):
+        if s.uid == uid:
+            return i
+    return None
+
+
+def remove(briefing: Briefing, uid: str) -> Briefing:
+    """The briefing without the slide ``uid``."""
+    return replace(briefing, slides=tuple(s for s in briefing.slides if s.uid != uid))
+
+
+def move(briefing: Briefing, uid: str, delta: int) -> Briefing:
+    """The slide ``uid`` moved ``delta`` places (clamped to the ends)."""
+    i = _index(briefing, uid)
+    if i is None:
+        return briefing
+    slides = list(briefing.slides)
+    j = max(0, min(len(slides) - 1, i + delta))
+    slides.insert(j, slides.pop(i))
+    return replace(briefing, slides=tuple(slides))
+
+
+def edit(briefing: Briefing, uid: str, *, title: str | None = None, notes: str | None = None):
+    """The slide ``uid`` with a new title and/or notes (cleaned, capped)."""
+    i = _index(briefing, uid)
+    if i is None:
+        return briefing
+    s = briefing.slides[i]
+    s = replace(
+        s,
+        title=clean_line(title, MAX_TITLE) if title is not None else s.title,
+        notes=clean_notes(notes) if notes is not None else s.notes,
+    )
+    return replace(briefing, slides=(*briefing.slides[:i], s, *briefing.slides[i + 1 :]))
+
+
+def rename(briefing: Briefing, name: str) -> Briefing:
+    """The briefing under a new name (cleaned, capped)."""
+    return replace(briefing, name=clean_line(name, MAX_NAME))
+
+
+def clean_line(text: object, limit: int) -> str:
+    """One line of text: control characters dropped, blanks trimmed, cut to ``limit``."""
+    return _LINE_CONTROL.sub("", str(text or "")).strip()[:limit]
+
+
+def clean_notes(text: object) -> str:
+    """Notes: newlines and tabs kept, other control characters dropped, cut to ``MAX_NOTES``."""
+    return _CONTROL.sub("", str(text or "")).replace("\r\n", "\n").strip()[:MAX_NOTES]
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """How one query parameter of a view is validated.
+
+    ``kind``: ``choice`` (one of ``options``), ``multi`` (comma list of ``options``), ``text``,
+    ``country`` (comma list of countries with a named cluster), ``cluster`` (a cluster id) or
+    ``cell`` (a heatmap cell code).
+    """
+
+    kind: str
+    options: tuple[str, ...] = ()
+
+
+def param_ok(spec: Param, raw: object, bundle: Bundle) -> bool:
+    """Whether ``raw`` is a valid, non-default value for ``spec``."""
+    if not isinstance(raw, str) or raw == "":
+        return False
+    if spec.kind == "choice":
+        return not parse_choice(raw, spec.options, "").rejected
+    if spec.kind == "multi":
+        parsed = parse_multi(raw, spec.options)
+        return bool(parsed.value) and not parsed.rejected
+    if spec.kind == "country":
+        parsed = parse_multi(raw, sorted(set(bundle.clusters["country"])))
+        return bool(parsed.value) and not parsed.rejected
+    if spec.kind == "text":
+        return not parse_text(raw).rejected
+    if spec.kind == "cluster":
+        return parse_slug(raw, bundle.clusters["cluster_id"]).value is not None
+    if spec.kind == "cell":
+        return parse_cell(raw) is not None
+    return False
+
+
+def clean_params(
+    renderer: Renderer, params: Mapping[str, object], bundle: Bundle
+) -> dict[str, str]:
+    """Only the parameters ``renderer`` knows, with valid values (the rest dropped)."""
+    return {
+        name: str(params[name])
+        for name, spec in renderer.params.items()
+        if name in params and param_ok(spec, params[name], bundle)
+    }
+
+
+# --- slide renderers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Rebuilds one chart view of a page from its parameters."""
+
+    page: str
+    view: str
+    label_key: str  # catalogue key naming the view (the briefing editor)
+    params: Mapping[str, Param]
+    build: Callable[[Bundle, Mapping[str, str], Lang], SlideView]
+
+
+def _overview(by: str) -> Callable[[Bundle, Mapping[str, str], Lang], SlideView]:
+    def build(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+        cov = ov.coverage(bundle, by)
+        head = ov.headline(bundle)
+        return SlideView(
+            kind="chart",
+            title=t(f"present.view.overview_{by}", lang, total=head.total, named=head.named),
+            fig=ov.build_coverage_bar(cov, by, lang),
+            source=source_line(lang, ["figure 2-1"], cluster_list_source(bundle.clusters, lang)),
+            table=ov.coverage_table(cov, by, lang),
+        )
+
+    return build
+
+
+def _heatmap_main(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+    source = params.get("source", "published")
+    measure = params.get("measure", "count")
+    shown = "count" if source == "difference" else measure
+    counts = source_matrices(bundle.sector_continent, bundle.clusters)[source]  # type: ignore[index]
+    refs = [] if source == "named" else ["figure 2-1"]
+    computed = None if source == "published" else cluster_list_source(bundle.clusters, lang)
+    return SlideView(
+        kind="chart",
+        title=t(
+            "present.view.heatmap_main",
+            lang,
+            measure=t(f"heatmap.measure.{shown}", lang),
+            source=t(f"heatmap.source.{source}", lang),
+        ),
+        fig=build_main_heatmap(
+            counts, measure, source, lang, selected=parse_cell(params.get("cell"))
+        ),  # type: ignore[arg-type]
+        source=source_line(lang, refs, computed),
+    )
+
+
+def _heatmap_country(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+    chosen = parse_multi(params.get("hm_continent"), CONTINENTS).value
+    counts = country_matrix(bundle.clusters, chosen)  # type: ignore[arg-type]
+    where = join_list((continent_name(c, lang) for c in chosen), lang) if chosen else ""  # type: ignore[union-attr]
+    return SlideView(
+        kind="chart" if not counts.empty else "missing",
+        title=t("heatmap.country_title", lang) + (f" · {where}" if where else ""),
+        fig=build_country_heatmap(counts, lang) if not counts.empty else None,
+        subtitle="" if not counts.empty else t("heatmap.country.empty", lang),
+        source=source_line(lang, computed_from=cluster_list_source(bundle.clusters, lang)),
+    )
+
+
+def map_filters(params: Mapping[str, str], bundle: Bundle) -> Filters:
+    """The map's filters read from slide parameters (already validated)."""
+    countries = sorted(set(bundle.clusters["country"]))
+    return Filters(
+        continents=parse_multi(params.get("continent"), CONTINENTS).value,  # type: ignore[arg-type]
+        countries=parse_multi(params.get("country"), countries).value,  # type: ignore[arg-type]
+        sectors=parse_multi(params.get("sector"), SECTORS).value,  # type: ignore[arg-type]
+        query=parse_text(params.get("q")).value,  # type: ignore[arg-type]
+    )
+
+
+def describe_filters(filters: Filters, lang: Lang) -> str:
+    """``欧洲 · 生物医药 · “Basel”``: the filters in words (empty when none)."""
+    parts = [
+        join_list((continent_name(c, lang) for c in filters.continents), lang),
+        join_list((country_name(c, lang) for c in filters.countries), lang),
+        join_list((sector_name(s, lang) for s in filters.sectors), lang),
+        t("present.view.query", lang, q=filters.query) if filters.query else "",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def _map(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+    filters = map_filters(params, bundle)
+    shown = apply_filters(
+        bundle.clusters, filters, search_index(bundle.clusters, bundle.organizations)
+    )
+    what = describe_filters(filters, lang)
+    selected = params.get("cluster")
+    title = t("present.view.map", lang, n=len(shown), total=len(bundle.clusters))
+    if what:
+        title += f" · {what}"
+    if selected:
+        name = bundle.clusters.loc[bundle.clusters["cluster_id"] == selected, f"name_{lang}"]
+        if len(name):
+            title += f" · {name.iloc[0]}"
+    return SlideView(
+        kind="chart",
+        title=title,
+        fig=build_static_map(shown, load_countries(), lang, selected=selected),
+        source=join_list(
+            [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)], lang, "clause"
+        ),
+    )
+
+
+_MAP_PARAMS: dict[str, Param] = {
+    "continent": Param("multi", CONTINENTS),
+    "country": Param("country"),
+    "sector": Param("multi", SECTORS),
+    "q": Param("text"),
+    "cluster": Param("cluster"),
+}
+
+RENDERERS: dict[tuple[str, str], Renderer] = {
+    (r.page, r.view): r
+    for r in (
+        Renderer("overview", "ov_continent", "overview.by_continent", {}, _overview("continent")),
+        Renderer("overview", "ov_sector", "overview.by_sector", {}, _overview("sector")),
+        Renderer(
+            "heatmap",
+            "hm_main_chart",
+            "heatmap.main_title",
+            {
+                "source": Param("choice", SOURCES),
+                "measure": Param("choice", MEASURES),
+                "cell": Param("cell"),
+            },
+            _heatmap_main,
+        ),
+        Renderer(
+            "heatmap",
+            "hm_country_chart",
+            "heatmap.country_title",
+            {"hm_continent": Param("multi", CONTINENTS)},
+            _heatmap_country,
+        ),
+        Renderer("map", "map_deck", "map.title", _MAP_PARAMS, _map),
+    )
+}
+
+
+def renderer_for(page: str, view: str) -> Renderer | None:
+    """The renderer of a page's view, if one is registered."""
+    return RENDERERS.get((page, view))
+
+
+def view_label(slide: Slide, lang: Lang) -> str:
+    """The view a slide shows, in words: ``领域分布热力图 · 集群的领域 × 大洲分布``."""
+    page = t(f"nav.{slide.page}", lang) if _has_key(f"nav.{slide.page}") else slide.page
+    r = renderer_for(slide.page, slide.view)
+    return f"{page} · {t(r.label_key, lang)}" if r else f"{page} · {slide.view}"
+
+
+def _has_key(key: str) -> bool:
+    from components.i18n import catalogue
+
+    return key in catalogue()
+
+
+def render_view(
+    page: str, view: str, params: Mapping[str, str], bundle: Bundle, lang: Lang
+) -> SlideView:
+    """A view drawn from its parameters (invalid ones dropped), without a slide's title and
+    notes; a ``missing`` slide when no renderer knows the view."""
+    r = renderer_for(page, view)
+    link = (page, dict(params))
+    if r is None:
+        return SlideView(
+            kind="missing",
+            title=view_label(Slide(page, view), lang),
+            subtitle=t("present.missing", lang),
+            link=link,
+        )
+    return replace(r.build(bundle, clean_params(r, params, bundle), lang), link=link)
+
+
+def apply_slide(view: SlideView, slide: Slide) -> SlideView:
+    """``view`` with the slide's own title (if any) and notes."""
+    return replace(view, title=slide.title or view.title, notes=slide.notes)
+
+
+def render(slide: Slide, bundle: Bundle, lang: Lang) -> SlideView:
+    """The slide drawn from its parameters, its title and notes applied."""
+    return apply_slide(render_view(slide.page, slide.view, slide.param_dict, bundle, lang), slide)
+
+
+def snapshot_view(slide: Slide, fig_json: str, source: str, lang: Lang) -> SlideView:
+    """A slide of a view no renderer knows, from the figure kept when it was added (this session
+    only; such a view cannot be saved to and loaded from a file)."""
+    return SlideView(
+        kind="chart",
+        title=slide.title or view_label(slide, lang),
+        fig=json.loads(fig_json),
+        source=source,
+        notes=slide.notes,
+        link=(slide.page, slide.param_dict),
+    )
+
+
+# --- the briefing file ---------------------------------------------------------------------------
+
+
+def to_json(briefing: Briefing) -> bytes:
+    """The briefing file: UTF-8 JSON, the format's name and version first."""
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": briefing.name,
+        "slides": [
+            {
+                "page": s.page,
+                "view": s.view,
+                "params": dict(s.params),
+                "title": s.title,
+                "notes": s.notes,
+            }
+            for s in briefing.slides
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+_TOP_KEYS = {"format", "version", "name", "slides"}
+_SLIDE_KEYS = {"page", "view", "params", "title", "notes"}
+
+
+def from_json(data: bytes, bundle: Bundle) -> Briefing:
+    """Read a briefing file strictly (see :func:`read_briefing`); a slide of a view no renderer
+    knows is an error too."""
+    briefing, skipped = read_briefing(data, bundle)
+    if skipped:
+        raise BriefingError("bad_view", n=skipped[0][0], view=skipped[0][1])
+    return briefing
+
+
+def read_briefing(data: bytes, bundle: Bundle) -> tuple[Briefing, list[tuple[int, str]]]:
+    """Read a briefing file strictly; raise :class:`BriefingError` on the first problem.
+
+    Slides of views that no renderer knows (another page's chart, kept in a file before that
+    page had one) are not loaded but listed as ``(slide number, "page/view")``, so the rest of
+    the briefing survives; everything else about them must still be well-formed.
+
+    Checked: size, UTF-8 JSON, exactly the known keys, format and version, slide count, each
+    slide's page and view (a registered renderer), each parameter (known to that view, valid
+    value), text fields (strings within their length limits; control characters rejected in
+    titles). Titles and notes stay plain text: the app shows them literally.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise BriefingError("too_big", limit=MAX_FILE_BYTES // 1000)
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise BriefingError("not_json") from None
+    if (
+        not isinstance(doc, dict)
+        or set(doc) != _TOP_KEYS
+        or doc["format"] != FORMAT
+        or type(doc["version"]) is not int
+        or doc["version"] != VERSION
+        or not isinstance(doc["slides"], list)
+    ):
+        raise BriefingError("not_briefing")
+    name = _text_field(doc["name"], MAX_NAME, 0, line=True)
+    if len(doc["slides"]) > MAX_SLIDES:
+        raise BriefingError("too_many", n=MAX_SLIDES)
+    slides, skipped = [], []
+    for n, item in enumerate(doc["slides"], 1):
+        slide = _read_slide(item, n, bundle)
+        if isinstance(slide, str):
+            skipped.append((n, slide))
+        else:
+            slides.append(slide)
+    return Briefing(name=name, slides=tuple(slides)), skipped
+
+
+def _text_field(value: object, limit: int, n: int, *, line: bool) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise BriefingError("bad_text", n=n, limit=limit)
+    if (_LINE_CONTROL if line else _CONTROL).search(value):
+        raise BriefingError("bad_text", n=n, limit=limit)
+    return value.strip()
+
+
+def _read_slide(item: object, n: int, bundle: Bundle) -> Slide | str:
+    """The slide, or ``"page/view"`` when no renderer knows its (well-formed) view."""
+    if not isinstance(item, dict) or set(item) != _SLIDE_KEYS:
+        raise BriefingError("bad_slide", n=n)
+    page, view, params = item["page"], item["view"], item["params"]
+    if not isinstance(page, str) or not isinstance(view, str) or not isinstance(params, dict):
+        raise BriefingError("bad_slide", n=n)
+    title = _text_field(item["title"], MAX_TITLE, n, line=True)
+    notes = _text_field(item["notes"], MAX_NOTES, n, line=False)
+    r = renderer_for(page, view)
+    if r is None:
+        return f"{clean_line(page, 30)}/{clean_line(view, 30)}"
+    for key, value in params.items():
+        if key not in r.params:
+            raise BriefingError("bad_param", n=n, name=str(key)[:30])
+        if not param_ok(r.params[key], value, bundle):
+            raise BriefingError("bad_param", n=n, name=str(key)[:30])
+    return replace(make_slide(page, view, params), title=title, notes=notes)

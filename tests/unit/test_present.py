@@ -1,0 +1,153 @@
+"""The default deck is built from the data; slide sizing and helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components import present as pr
+from components.data import load_bundle
+from components.i18n import LANGS, t
+from components.matrices import reconciliation
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle("data")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_default_deck_builds_from_the_data(bundle, lang: str) -> None:
+    deck = pr.default_deck(bundle, lang)
+    assert [v.kind for v in deck] == [
+        "cover", "chart", "chart", "chart", "chart", "chart", "list", "list",
+    ]  # fmt: skip
+    rec = reconciliation(bundle)
+    total, unnamed = int(rec["published"].sum()), int(rec["unnamed"].sum())
+    assert f"{total}" in deck[1].title and f"{unnamed}" in deck[1].title
+    assert f"{len(bundle.clusters)}" in deck[1].title
+    # Sector x continent: the top continents and their counts, computed.
+    totals = pr.continent_totals(bundle)
+    assert f"{int(totals.iloc[0])}" in deck[2].title
+    # The lists are the data's trends and recommendations, as many as there are.
+    recs = bundle.sections[bundle.sections["kind"] == "recommendation"]
+    assert len(deck[6].items) == len(bundle.trends)
+    assert len(deck[7].items) == len(recs)
+    assert str(len(bundle.trends)) in deck[6].title and str(len(recs)) in deck[7].title
+    assert set(deck[7].items) == set(recs[f"title_{lang}"])
+    for view in deck:
+        assert view.title and view.source.startswith(t("source.prefix", lang))
+        if view.kind == "chart":
+            assert isinstance(view.fig, go.Figure) and view.fig.data
+        assert view.notes
+
+
+def test_deck_follows_the_data_not_hand_typed_numbers(bundle) -> None:
+    """Another edition's numbers show up in the headlines (nothing typed by hand)."""
+    sc = bundle.sector_continent.copy()
+    sc.loc[(sc["sector"] == "consumer") & (sc["continent"] == "AS"), "clusters"] += 7
+    facts = bundle.facts.copy()
+    facts.loc[facts["fact_id"] == "apac-dev-mva-share-2020", "value"] = 51.0
+    other = dataclasses.replace(bundle, sector_continent=sc, facts=facts)
+    deck = pr.default_deck(other, "en")
+    assert "157 clusters" in deck[1].title and "43 are counted" in deck[1].title
+    assert "Asia 62" in deck[2].title
+    assert "51%" in deck[5].title
+
+
+def test_a_deck_without_the_share_facts_leaves_that_slide_out(bundle) -> None:
+    facts = bundle.facts[bundle.facts["region"] != "apac-dev"]
+    deck = pr.default_deck(dataclasses.replace(bundle, facts=facts), "zh")
+    assert len(deck) == len(pr.DECK) - 1
+
+
+def test_policy_theme_shares_are_counted_per_period() -> None:
+    policies = pd.DataFrame(
+        {
+            "period": ["2005-2021", "2005-2021", "2022-2023", "2022-2023"],
+            "themes": ["digital;green", "cluster", "digital", "green;digital"],
+        }
+    )
+    shares = pr.theme_shares(policies).set_index(["period", "theme"])
+    assert shares.loc[("2005-2021", "digital"), "with_theme"] == 1
+    assert shares.loc[("2005-2021", "digital"), "share"] == 0.5
+    assert shares.loc[("2022-2023", "digital"), "share"] == 1.0
+    assert shares.loc[("2022-2023", "green"), "policies"] == 2
+
+
+def test_policy_headline_says_what_the_data_says(bundle) -> None:
+    deck = pr.default_deck(bundle, "en")
+    shares = pr.theme_shares(bundle.policies).set_index(["period", "theme"])["share"]
+    for theme in pr.SHIFT_THEMES:
+        before, after = shares[("2005-2021", theme)], shares[("2022-2023", theme)]
+        assert f"{after:.0%}" in deck[4].title
+        verb = {"rise": "rose", "fall": "fell", "hold": "held"}[pr._direction(before, after)]
+        assert f"{t(f'present.theme.{theme}', 'en')} themes {verb}" in deck[4].title
+
+
+def test_qualified_values() -> None:
+    assert pr.qualified(15, "about", "percent", "zh") == "约 15%"
+    assert pr.qualified(45, "nearly", "percent", "en") == "nearly 45%"
+    assert pr.qualified(8.02, "exact", "percent", "en") == "8.02%"
+
+
+@pytest.mark.parametrize(
+    ("raw", "count", "expected"),
+    [
+        (None, 8, (1, True)),
+        ("", 8, (1, True)),
+        ("3", 8, (3, True)),
+        ("8", 8, (8, True)),
+        ("9", 8, (8, False)),
+        ("0", 8, (1, False)),
+        ("-2", 8, (1, False)),
+        ("abc", 8, (1, False)),
+        ("2", 0, (0, False)),
+        (None, 0, (0, True)),
+    ],
+)
+def test_clamp_slide(raw, count, expected) -> None:
+    assert pr.clamp_slide(raw, count) == expected
+
+
+def test_slide_figure_enlarges_type_and_drops_the_title(bundle) -> None:
+    fig = pr.default_deck(bundle, "en")[2].fig  # the heatmap: titled, explicit font sizes
+    assert fig.layout.title.text
+    spec = pr.slide_figure(fig, height=None, factor=1.5)
+    assert "title" not in spec["layout"]
+    assert spec["layout"]["font"]["size"] == pytest.approx(fig.layout.font.size * 1.5)
+    cells = [tr for tr in spec["data"] if tr.get("name") == "cells"][0]
+    assert cells["textfont"]["size"] == pytest.approx(19 * 1.5)
+    assert fig.layout.title.text  # the original is untouched
+    # Squeezed below its built height, the chart keeps the page's type size at least.
+    small = pr.slide_figure(fig, height=200, factor=1.5)
+    assert small["layout"]["height"] == 200
+    assert small["layout"]["font"]["size"] == pytest.approx(fig.layout.font.size)
+
+
+def test_freeze_keeps_the_figure_as_json(bundle) -> None:
+    view = pr.freeze(pr.default_deck(bundle, "en")[1])
+    assert isinstance(view.fig, dict) and view.fig["data"]
+    assert pr.slide_figure(view.fig, height=400)["layout"]["height"] == 400
+
+
+def test_presenter_chart_height_fits_the_window() -> None:
+    short, long = "Short", "A much longer headline " * 8
+    for viewport in [(1920, 1080), (1280, 720)]:
+        a = pr.presenter_chart_height(short, "Source: x", viewport)
+        b = pr.presenter_chart_height(long, "Source: x", viewport)
+        assert b < a < viewport[1] - pr.PAGE_TOP
+    assert pr.presenter_chart_height(long, "x", (400, 300), minimum=250) == 250
+    assert pr.text_width("中文ab") == 6
+
+
+def test_slide_html_is_escaped() -> None:
+    hostile = '<img src=x onerror="alert(1)">'
+    assert "<img" not in pr.headline_html(hostile, presenting=True)
+    assert "<img" not in pr.list_html((hostile,), presenting=False)
+    assert "<img" not in pr.footer_html(hostile, 1, 2, presenting=True)
+    view = pr.SlideView(kind="cover", title=hostile, subtitle=hostile)
+    assert "<img" not in pr.cover_html(view, presenting=True)
