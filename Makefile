@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint unit app browser bench bench-quick replicas clean
+.PHONY: run test lint unit app browser bench bench-quick replicas image-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,7 @@ bench-quick: $(VENV)/.dev
 # Two replicas behind Debian's HAProxy on 127.0.0.1 (deploy/README.md); Ctrl-C stops them.
 replicas: $(VENV)/.runtime
 	$(BIN)/python deploy/run_local.py
+
+# deploy/Dockerfile's promises checked without Docker (root; installs requirements in /tmp).
+image-check: $(VENV)/.runtime
+	$(BIN)/python deploy/emulate_image.py

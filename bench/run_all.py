@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -54,12 +55,12 @@ def _run_step(name: str, quick: bool) -> dict:
         cmd.append("--quick")
     harness.LOGS.mkdir(parents=True, exist_ok=True)
     log = harness.LOGS / f"{name}.out"
-    t0 = time.perf_counter()
+    t0, load0 = time.perf_counter(), os.getloadavg()[0]
     with log.open("wb") as fh:
         rc = subprocess.run(cmd, cwd=harness.ROOT, stdout=fh, stderr=subprocess.STDOUT).returncode
-    wall = round(time.perf_counter() - t0, 1)
+    wall, load1 = round(time.perf_counter() - t0, 1), os.getloadavg()[0]
     print(f"{name:12} exit {rc}  {wall:7.1f} s  (log: {log.relative_to(harness.ROOT)})", flush=True)
-    return {"exit": rc, "wall_s": wall}
+    return {"exit": rc, "wall_s": wall, "loadavg_1min": [round(load0, 2), round(load1, 2)]}
 
 
 def _load(name: str) -> dict | None:
@@ -111,7 +112,7 @@ def rows_scale(r: dict) -> list[Row]:
                 out.append(
                     (
                         f"{k}.{page}.rerun",
-                        f"{size}: {page} rerun (AppTest){note}",
+                        f"{size}: {page} rerun (AppTest){note if a['rerun_ms']['n'] else ''}",
                         "ms",
                         value,
                         target,
@@ -217,7 +218,7 @@ def rows_replicas(r: dict) -> list[Row]:
     return [
         ("rep.sessions", "sessions through HAProxy", "", r["sessions"], ""),
         ("rep.per", "sessions per replica (X-Replica)", "", per, "both > 0"),
-        ("rep.conns", "open websockets per replica port (/proc/net/tcp)", "", conns, "= above"),
+        ("rep.conns", "open websockets per replica port (/proc/net/tcp)", "", conns, f"= {per}"),
         (
             "rep.stayed",
             "sessions that stayed on their replica",
@@ -339,7 +340,48 @@ def _machine_md(info: dict) -> list[str]:
         f"{m['plotly']} / {m['pydeck']} |",
         f"| HAProxy | {info['haproxy']} |",
         f"| wall time | {info['wall_s']:.0f} s ({', '.join(info['steps'])}) |",
+        "| 1-min load average, start → end of each step | "
+        + "; ".join(
+            f"{k} {v['loadavg_1min'][0]} → {v['loadavg_1min'][1]}"
+            for k, v in info["step_status"].items()
+            if "loadavg_1min" in v
+        )
+        + " |",
     ]
+
+
+def met(value: Value, target: str) -> str:
+    """``yes``/``no`` when ``target`` is one this report can check, else ``""``."""
+    v = value.get("median") if isinstance(value, dict) and "median" in value else value
+    if isinstance(v, dict):  # an error breakdown: {} means none
+        v = sum(x for x in v.values() if isinstance(x, int | float))
+    number = isinstance(v, int | float) and not isinstance(v, bool)
+    if target.startswith("≤ "):
+        if isinstance(v, str) and v.startswith("skipped"):
+            return "no"  # skipped because a single run exceeded 60 s
+        return ("yes" if v <= float(target[2:]) else "no") if number else ""
+    if target.isdigit():
+        return ("yes" if v == int(target) else "no") if number else ""
+    if target == "both > 0" and isinstance(v, str):
+        counts = [int(part.split()[-1]) for part in v.split(",")]
+        return "yes" if len(counts) >= 2 and all(c > 0 for c in counts) else "no"
+    if target.startswith("= "):
+        return "yes" if str(v) == target[2:] else "no"
+    if target == "… / 0" and isinstance(v, str):
+        return "yes" if v.split("/")[-1].strip() == "0" else "no"
+    return ""
+
+
+def _targets_md(results: dict) -> list[str]:
+    lines = ["| benchmark | metric | this run | target | met |", "|---|---|---|---|---|"]
+    for _, name, _, fn, _ in TABLES:
+        if results.get(name) is None:
+            continue
+        for _, label, unit, value, target in fn(results[name]):
+            if target:
+                shown = fmt(value) + (f" {unit}" if unit and not isinstance(value, str) else "")
+                lines.append(f"| {name} | {label} | {shown} | {target} | {met(value, target)} |")
+    return lines
 
 
 def render(info: dict, results: dict, before: dict, before_info: dict | None) -> str:
@@ -370,6 +412,13 @@ def render(info: dict, results: dict, before: dict, before_info: dict | None) ->
         "## Machine",
         "",
         *_machine_md(info),
+        "",
+        "## Against the targets (this run)",
+        "",
+        "Targets from the issue (map at 100k: rerun ≤ 1 s, ≤ 5 MB sent; 0 errors; memory growth "
+        "≤ 50 MB) and from the replica check (every session stays on one replica).",
+        "",
+        *_targets_md(results),
     ]
     for step, name, title, fn, note in TABLES:
         data = results.get(name)
