@@ -72,6 +72,7 @@ def concurrency(levels: tuple[int, ...], steps: int) -> dict:
                 for k in ("before", "loaded", "peak", "after_close")
             },
             "server_cpu_s": s["cpu_s"],
+            "server_cpu_ms_per_rerun": round(s["cpu_s"] * 1000 / max(1, r["reruns_ok"]), 1),
         }
         print(f"concurrency {n}: {out['levels'][str(n)]}", flush=True)
     harness.save("concurrency", out)
@@ -119,6 +120,7 @@ def memory(sessions: int, steps: int) -> dict:
         "errors": r["errors"],
         "latency_ms": _latency(r["per_rerun"]),
         "wall_s": r["wall_s"],
+        "server_cpu_ms_per_rerun": round(r["server"]["cpu_s"] * 1000 / max(1, r["reruns_ok"]), 1),
         "rss_mb": {
             "server_start": mb(start),
             "baseline_after_warmup": mb(baseline),

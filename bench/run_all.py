@@ -118,6 +118,11 @@ def rows_scale(r: dict) -> list[Row]:
                         target,
                     )
                 )
+                cpu_ms = a.get("rerun_cpu_ms") if a["rerun_ms"]["n"] else a.get("first_cpu_ms")
+                which = "rerun" if a["rerun_ms"]["n"] else "first run"
+                if cpu_ms is not None:
+                    label = f"{size}: {page} {which}, CPU time (AppTest)"
+                    out.append((f"{k}.{page}.cpu", label, "ms", cpu_ms, ""))
             else:
                 problem = a.get("timed_out") or a.get("error") or a.get("exception")
                 out.append((f"{k}.{page}.rerun", f"{size}: {page} (AppTest)", "", str(problem), ""))
@@ -153,6 +158,9 @@ def rows_scale(r: dict) -> list[Row]:
                     "≤ 5" if big else "",
                 ),
             ]
+            if "server_cpu_ms_per_rerun" in s:
+                label = f"{size}: {page} server CPU per rerun (served, mean)"
+                out.append((f"{k}.{page}.ws_cpu", label, "ms", s["server_cpu_ms_per_rerun"], ""))
             if s["errors"]:
                 out.append((f"{k}.{page}.errors", f"{size}: {page} errors", "", s["errors"], "0"))
     return out
@@ -176,6 +184,13 @@ def rows_concurrency(r: dict) -> list[Row]:
                 str(e["reruns_planned"]),
             ),
             (f"{k}.rps", f"{n} sessions: throughput", "reruns/s", e["reruns_per_s"], ""),
+            (
+                f"{k}.cpu",
+                f"{n} sessions: server CPU per rerun (mean)",
+                "ms",
+                e.get("server_cpu_ms_per_rerun"),
+                "",
+            ),
             (
                 f"{k}.rss_loaded",
                 f"{n} sessions: server RSS, all connected",
@@ -201,6 +216,7 @@ def rows_memory(r: dict) -> list[Row]:
         ("mem.reruns", "reruns completed", "", r["reruns_ok"], str(r["reruns_planned"])),
         ("mem.errors", "errors", "", sum(r["errors"].values()), "0"),
         ("mem.lat", "latency", "ms", r["latency_ms"], ""),
+        ("mem.cpu", "server CPU per rerun (mean)", "ms", r.get("server_cpu_ms_per_rerun"), ""),
         ("mem.start", "RSS at server start", "MB", rss["server_start"], ""),
         ("mem.base", "RSS baseline (after warm-up)", "MB", rss["baseline_after_warmup"], ""),
         ("mem.peak", "RSS peak during the run", "MB", rss["peak"], ""),
@@ -209,6 +225,11 @@ def rows_memory(r: dict) -> list[Row]:
         ("mem.expired", "RSS after sessions expired", "MB", rss["after_sessions_expired"], ""),
         ("mem.growth", "growth: expired − baseline", "MB", growth["final_minus_baseline"], "≤ 50"),
     ]
+
+
+def _rep_errors(r: dict) -> int:
+    errors = r["session_errors"]
+    return sum(r["errors"].values()) + (errors if isinstance(errors, int) else len(errors))
 
 
 def rows_replicas(r: dict) -> list[Row]:
@@ -248,7 +269,15 @@ def rows_replicas(r: dict) -> list[Row]:
             f"{c['moved_to_other_replica']} / {c['moved_and_resumed']}",
             "… / 0",
         ),
-        ("rep.errors", "errors", "", len(r["errors"]) + len(r["session_errors"]), "0"),
+        ("rep.errors", "errors (protocol + sessions)", "", _rep_errors(r), "0"),
+        ("rep.503", "requests answered 503 by the proxy", "", r.get("proxy_503"), "0"),
+        (
+            "rep.down",
+            "replicas marked DOWN by health checks",
+            "",
+            r.get("health_check_down_events"),
+            "0",
+        ),
         (
             "rep.lat",
             "first load + one filter change, per session",
