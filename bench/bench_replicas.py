@@ -215,7 +215,11 @@ def run(sessions: int) -> dict:
         r["stayed"] = len(seen) == 1 and None not in seen
         sticky += r["stayed"]
     by_replica = Counter(r.get("get_replica") for r in recs.values())
-    control_moved = [r for r in recs.values() if r.get("control_replica") != r.get("get_replica")]
+    control_moved = [
+        r for r in recs.values() if r.get("control_replica") not in (None, r.get("get_replica"))
+    ]
+    log_text = topo.proxy_log.read_text(encoding="utf-8", errors="replace")
+    session_errors = [r["error"] for r in recs.values() if "error" in r]
     result = {
         "sessions": sessions,
         "replicas": list(ports),
@@ -239,7 +243,10 @@ def run(sessions: int) -> dict:
             ),
         },
         "errors": dict(stats.errors),  # type: ignore[attr-defined]
-        "session_errors": [r["error"] for r in recs.values() if "error" in r][:5],
+        "session_errors": len(session_errors),
+        "session_error_samples": sorted({e[:160] for e in session_errors})[:3],
+        "proxy_503": sum(" 503 " in ln and "bench_session" in ln for ln in log_text.splitlines()),
+        "health_check_down_events": log_text.count(" is DOWN, reason") // 2,  # printed twice
         "first_two_reruns_s": harness.stats(
             (r["rerun_s"] for r in recs.values() if "rerun_s" in r), ndigits=2
         ),
