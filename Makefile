@@ -40,8 +40,8 @@ test: lint $(VENV)/.dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
 
-# Benchmarks (not tests; never part of `make test`): bench/README.md. About 15 minutes; writes
-# bench/RESULTS.md. BENCH_ARGS=--set-baseline stores the run as the "before" column.
+# Benchmarks (not tests; never part of `make test`): bench/README.md. 10-25 minutes on 2 cores,
+# depending on load; writes bench/RESULTS.md. BENCH_ARGS=--set-baseline stores the "before" column.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
