@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint unit app browser bench clean
+.PHONY: run test lint unit app browser bench bench-quick replicas image-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,5 +40,18 @@ test: lint $(VENV)/.dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts
 
+# Benchmarks (not tests; never part of `make test`): bench/README.md. 10-25 minutes on 2 cores,
+# depending on load; writes bench/RESULTS.md. BENCH_ARGS=--set-baseline stores the "before" column.
 bench: $(VENV)/.dev
-	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.dev
+	$(BIN)/python bench/run_all.py --quick $(BENCH_ARGS)
+
+# Two replicas behind Debian's HAProxy on 127.0.0.1 (deploy/README.md); Ctrl-C stops them.
+replicas: $(VENV)/.runtime
+	$(BIN)/python deploy/run_local.py
+
+# deploy/Dockerfile's promises checked without Docker (root; installs requirements in /tmp).
+image-check: $(VENV)/.runtime
+	$(BIN)/python deploy/emulate_image.py

@@ -1,0 +1,157 @@
+"""Concurrency and memory of one served app process (the shipped data, page ``/map``).
+
+    python bench/bench_concurrency.py [--quick] [--only concurrency|memory]
+
+* concurrency: a fresh server per level; 20 and 50 sessions connect at once and each makes 10
+  reruns (first load, then filter changes: continent, sector, search, clear) through
+  ``ws_load.py``. Latency is BackMsg sent → script_finished received (the result rendered server
+  side and delivered); errors are exceptions, timeouts, disconnects and unknown widgets; server
+  RSS before, with all sessions connected, at peak and after they close.
+* memory: 1,000 reruns (10 sessions × 100 steps) on one server, RSS sampled every 2 s. The
+  baseline is taken after a warm-up (caches filled); the server runs with
+  ``server.disconnectedSessionTTL`` = 5 s so that "after close" means the sessions are gone
+  (Streamlit keeps a closed session 120 s by default). Target: growth ≤ 50 MB.
+Writes ``bench/results/concurrency.json`` and ``bench/results/memory.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+LEVELS = (20, 50)
+STEPS = 10
+QUICK_LEVELS, QUICK_STEPS = (5, 10), 4
+MEMORY = (10, 100)  # sessions, steps: 1,000 reruns
+QUICK_MEMORY = (5, 20)
+SESSION_TTL_S = 5
+PAGE = "map"
+
+
+def _latency(per_rerun: list, later_only: bool = False) -> dict:
+    ms = sorted(x[2] for x in per_rerun if not later_only or x[1] > 0)
+    if not ms:
+        return {"n": 0}
+
+    def q(p: float) -> float:
+        return ms[min(len(ms) - 1, max(0, int(-(-p * len(ms) // 1)) - 1))]
+
+    return {**harness.stats(ms), "p50": q(0.5), "p95": q(0.95)}
+
+
+def concurrency(levels: tuple[int, ...], steps: int) -> dict:
+    """One fresh server per level; ``ws_load.py`` with that many simultaneous sessions."""
+    out: dict = {"page": PAGE, "steps": steps, "vary": list(harness.MAP_VARY), "levels": {}}
+    for n in levels:
+        with harness.AppServer(name=f"concurrency-{n}") as srv:
+            r = harness.ws_load(
+                srv.url, sessions=n, steps=steps, page=PAGE, vary=harness.MAP_VARY, pid=srv.pid
+            )
+        s = r["server"]
+        out["levels"][str(n)] = {
+            "sessions": n,
+            "reruns_ok": r["reruns_ok"],
+            "reruns_planned": r["reruns_planned"],
+            "latency_ms": _latency(r["per_rerun"]),
+            "rerun_ms": _latency(r["per_rerun"], later_only=True),
+            "first_load_ms": r["first_load_ms"],
+            "errors": r["errors"],
+            "error_total": r["error_total"],
+            "error_samples": r["error_samples"],
+            "wall_s": r["wall_s"],
+            "reruns_per_s": r["reruns_per_s"],
+            "bytes_per_rerun_mean": r["bytes_per_rerun_mean"],
+            "rss_mb": {
+                k: round(s[f"rss_kb_{k}"] / 1024, 1)
+                for k in ("before", "loaded", "peak", "after_close")
+            },
+            "server_cpu_s": s["cpu_s"],
+            "server_cpu_ms_per_rerun": round(s["cpu_s"] * 1000 / max(1, r["reruns_ok"]), 1),
+        }
+        print(f"concurrency {n}: {out['levels'][str(n)]}", flush=True)
+    harness.save("concurrency", out)
+    return out
+
+
+def _probe(srv: harness.AppServer) -> None:
+    """One short session: touches the session store, which drops expired sessions."""
+    harness.ws_load(srv.url, sessions=1, steps=1, page=PAGE)
+
+
+def memory(sessions: int, steps: int) -> dict:
+    """RSS over ``sessions × steps`` reruns and after the sessions close and expire."""
+    extra = ["--server.disconnectedSessionTTL", str(SESSION_TTL_S)]
+    mb = lambda kb: round(kb / 1024, 1)  # noqa: E731
+    with harness.AppServer(name="memory", extra=extra) as srv:
+        start = harness.rss_kb(srv.pid)
+        harness.ws_load(srv.url, sessions=2, steps=5, page=PAGE, vary=harness.MAP_VARY)
+        time.sleep(SESSION_TTL_S + 2)
+        _probe(srv)
+        time.sleep(2)
+        baseline = harness.rss_kb(srv.pid)
+        with harness.RssSampler(srv.pid, every=2.0) as sampler:
+            r = harness.ws_load(
+                srv.url,
+                sessions=sessions,
+                steps=steps,
+                page=PAGE,
+                vary=harness.MAP_VARY,
+                pid=srv.pid,
+                timeout=300,
+            )
+        after_close = harness.rss_kb(srv.pid)
+        time.sleep(SESSION_TTL_S + 2)
+        _probe(srv)
+        time.sleep(3)
+        expired = harness.rss_kb(srv.pid)
+    timeline = sampler.samples[:: max(1, len(sampler.samples) // 12)] + sampler.samples[-1:]
+    out = {
+        "page": PAGE,
+        "sessions": sessions,
+        "steps": steps,
+        "reruns_ok": r["reruns_ok"],
+        "reruns_planned": r["reruns_planned"],
+        "errors": r["errors"],
+        "latency_ms": _latency(r["per_rerun"]),
+        "wall_s": r["wall_s"],
+        "server_cpu_ms_per_rerun": round(r["server"]["cpu_s"] * 1000 / max(1, r["reruns_ok"]), 1),
+        "rss_mb": {
+            "server_start": mb(start),
+            "baseline_after_warmup": mb(baseline),
+            "peak": mb(max(kb for _, kb in sampler.samples)),
+            "all_connected_after_last_rerun": mb(r["server"]["rss_kb_loaded"]),
+            "after_close": mb(after_close),
+            "after_sessions_expired": mb(expired),
+        },
+        "growth_mb": {
+            "loaded_minus_baseline": mb(r["server"]["rss_kb_loaded"] - baseline),
+            "final_minus_baseline": mb(expired - baseline),
+        },
+        "target_growth_mb": 50,
+        "timeline_s_mb": [(round(t, 1), mb(kb)) for t, kb in timeline],
+        "session_ttl_s": SESSION_TTL_S,
+    }
+    print(f"memory: {out}", flush=True)
+    harness.save("memory", out)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="5/10 sessions × 4 steps; 100 reruns")
+    p.add_argument("--only", choices=["concurrency", "memory"])
+    a = p.parse_args()
+    if a.only != "memory":
+        concurrency(QUICK_LEVELS if a.quick else LEVELS, QUICK_STEPS if a.quick else STEPS)
+    if a.only != "concurrency":
+        memory(*(QUICK_MEMORY if a.quick else MEMORY))
+
+
+if __name__ == "__main__":
+    main()
