@@ -19,10 +19,12 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from components import overview as ov
+from components import policies as pc
+from components import policy_charts as pch
 from components.captions import cluster_list_source, source_line
 from components.data import Bundle
 from components.filters import Filters, apply_filters, search_index
@@ -39,7 +41,7 @@ from components.matrices import (
 from components.present import SlideView
 from components.static_map import build_static_map
 from components.urlstate import parse_choice, parse_multi, parse_slug, parse_text
-from components.vocab import CONTINENTS, SECTORS
+from components.vocab import CONTINENTS, SECTORS, THEMES
 
 FORMAT = "cluster-atlas-briefing"
 VERSION = 1
@@ -193,16 +195,18 @@ class Param:
 
     kind: str
     options: tuple[str, ...] = ()
+    of: Callable[[Bundle], Sequence[str]] | None = None  # options read from the data instead
 
 
 def param_ok(spec: Param, raw: object, bundle: Bundle) -> bool:
     """Whether ``raw`` is a valid, non-default value for ``spec``."""
     if not isinstance(raw, str) or raw == "":
         return False
+    options = tuple(spec.of(bundle)) if spec.of is not None else spec.options
     if spec.kind == "choice":
-        return not parse_choice(raw, spec.options, "").rejected
+        return not parse_choice(raw, options, "").rejected
     if spec.kind == "multi":
-        parsed = parse_multi(raw, spec.options)
+        parsed = parse_multi(raw, options)
         return bool(parsed.value) and not parsed.rejected
     if spec.kind == "country":
         parsed = parse_multi(raw, sorted(set(bundle.clusters["country"])))
@@ -337,6 +341,96 @@ def _map(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
     )
 
 
+def _policy_filters(params: Mapping[str, str], bundle: Bundle) -> pc.PolicyFilters:
+    """The policies page's filters read from slide parameters (already validated)."""
+    policies = bundle.policies
+    return pc.PolicyFilters(
+        parse_multi(params.get("jurisdiction"), pc.lanes(policies)).value,  # type: ignore[arg-type]
+        parse_multi(params.get("theme"), THEMES).value,  # type: ignore[arg-type]
+        parse_multi(params.get("period"), pc.periods(policies)).value,  # type: ignore[arg-type]
+        parse_text(params.get("q")).value,  # type: ignore[arg-type]
+    )
+
+
+def _policy_timeline(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+    policies = bundle.policies
+    filters = _policy_filters(params, bundle)
+    shown = pc.filter_policies(policies, filters)
+    lanes_shown = filters.jurisdictions or pc.lanes(policies)
+    selected = params.get("policy") or None
+    source = join_list(
+        [
+            source_line(lang, ["table 6-2"]),
+            t("policies.source_years", lang, **pc.year_source_counts(policies)),
+        ],
+        lang,
+        "clause",
+    )
+    what = " · ".join(
+        p
+        for p in (
+            join_list((country_name(c, lang) for c in filters.jurisdictions), lang),
+            join_list((t(f"theme.{x}", lang) for x in filters.themes), lang),
+            join_list((pc.period_name(x, lang) for x in filters.periods), lang),
+            t("present.view.query", lang, q=filters.query) if filters.query else "",
+        )
+        if p
+    )
+    title = t("policies.count", lang, shown=len(shown), total=len(policies))
+    title = t("policies.title", lang) + f" · {title}" + (f" · {what}" if what else "")
+    return SlideView(
+        kind="chart",
+        title=title,
+        fig=pch.build_timeline(
+            policies,
+            shown,
+            lanes_shown,
+            lang,
+            selected=selected,
+            chosen_themes=filters.themes,
+        ),
+        source=source,
+        table=pc.policy_table(shown, lang),
+    )
+
+
+def _policy_themes(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+    policies = bundle.policies
+    lanes = _policy_filters(params, bundle).jurisdictions
+    base = pc.filter_policies(policies, pc.PolicyFilters(jurisdictions=lanes))
+    counts = pc.theme_period_counts(base)
+    scope = pc.scope_text(lanes, len(base), pc.lanes(policies), lang)
+    return SlideView(
+        kind="chart",
+        title=f"{t('policies.theme.heading', lang)} · {scope}",
+        fig=pch.build_theme_chart(counts, lang),
+        source=source_line(
+            lang, ["table 6-2"], computed_from=t("policies.theme.computed_from", lang)
+        ),
+        table=pch.theme_table(counts, lang),
+    )
+
+
+def _policy_ids(bundle: Bundle) -> Sequence[str]:
+    return tuple(bundle.policies["policy_id"])
+
+
+def _policy_lanes(bundle: Bundle) -> Sequence[str]:
+    return pc.lanes(bundle.policies)
+
+
+def _policy_periods(bundle: Bundle) -> Sequence[str]:
+    return pc.periods(bundle.policies)
+
+
+_POLICY_PARAMS: dict[str, Param] = {
+    "jurisdiction": Param("multi", of=_policy_lanes),
+    "theme": Param("multi", THEMES),
+    "period": Param("multi", of=_policy_periods),
+    "q": Param("text"),
+    "policy": Param("choice", of=_policy_ids),
+}
+
 _MAP_PARAMS: dict[str, Param] = {
     "continent": Param("multi", CONTINENTS),
     "country": Param("country"),
@@ -369,6 +463,14 @@ RENDERERS: dict[tuple[str, str], Renderer] = {
             _heatmap_country,
         ),
         Renderer("map", "map_deck", "map.title", _MAP_PARAMS, _map),
+        Renderer("policies", "pol_timeline", "policies.title", _POLICY_PARAMS, _policy_timeline),
+        Renderer(
+            "policies",
+            "pol_theme_chart",
+            "policies.theme.heading",
+            {"jurisdiction": _POLICY_PARAMS["jurisdiction"]},
+            _policy_themes,
+        ),
     )
 }
 

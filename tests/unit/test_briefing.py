@@ -29,6 +29,13 @@ SAMPLE_PARAMS = {
         "q": "Basel",
         "cluster": "basel-health-valley",
     },
+    ("policies", "pol_timeline"): {
+        "jurisdiction": "USA,DEU",
+        "theme": "cluster",
+        "period": "2005-2021",
+        "policy": "eu-cluster-memorandum",
+    },
+    ("policies", "pol_theme_chart"): {"jurisdiction": "USA"},
 }
 
 

@@ -1,0 +1,103 @@
+"""Slide renderers of the policies, compare and trends pages: each rebuilds the page's figure and
+source line from the slide's parameters, and their slides survive a briefing file."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+
+from components import briefing as bf
+from components import policies as pc
+from components import policy_charts as pch
+from components.captions import source_line
+from components.data import load_bundle
+from components.i18n import LANGS, join_list, t
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle("data")
+
+
+POLICY_TIMELINE = {"jurisdiction": "USA,DEU", "theme": "cluster", "q": "cluster"}
+
+
+def _timeline_source(bundle, lang: str) -> str:
+    years = pc.year_source_counts(bundle.policies)
+    parts = [source_line(lang, ["table 6-2"]), t("policies.source_years", lang, **years)]
+    return join_list(parts, lang, "clause")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_policy_timeline_is_the_pages_figure(bundle, lang: str) -> None:
+    view = bf.render(bf.make_slide("policies", "pol_timeline", POLICY_TIMELINE), bundle, lang)
+    assert view.kind == "chart" and view.fig.data
+    assert view.source == _timeline_source(bundle, lang)
+    shown = pc.filter_policies(
+        bundle.policies, pc.PolicyFilters(("DEU", "USA"), ("cluster",), (), "cluster")
+    )
+    expected = pch.build_timeline(
+        bundle.policies, shown, ("DEU", "USA"), lang, chosen_themes=("cluster",)
+    )
+    assert view.fig.to_plotly_json() == expected.to_plotly_json()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_policy_theme_chart_is_the_pages_figure(bundle, lang: str) -> None:
+    view = bf.render(bf.make_slide("policies", "pol_theme_chart", {}), bundle, lang)
+    counts = pc.theme_period_counts(bundle.policies)
+    assert view.fig.to_plotly_json() == pch.build_theme_chart(counts, lang).to_plotly_json()
+    assert view.source == source_line(
+        lang, ["table 6-2"], computed_from=t("policies.theme.computed_from", lang)
+    )
+
+
+NEW_SLIDES = [
+    ("policies", "pol_timeline", POLICY_TIMELINE),
+    ("policies", "pol_theme_chart", {"jurisdiction": "CHN"}),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("page", "view", "params"), NEW_SLIDES)
+def test_new_renderers_draw_in_both_languages(bundle, lang, page, view, params) -> None:
+    out = bf.render(bf.make_slide(page, view, params), bundle, lang)
+    assert out.kind == "chart" and isinstance(out.fig, go.Figure) and out.fig.data
+    assert out.title and out.source
+
+
+def test_slides_survive_a_briefing_file(bundle) -> None:
+    b = bf.Briefing(name="x")
+    for page, view, params in NEW_SLIDES:
+        b = bf.add(b, bf.make_slide(page, view, params))
+    again, skipped = bf.read_briefing(bf.to_json(b), bundle)
+    assert skipped == []
+    assert [s.target for s in again.slides] == [s.target for s in b.slides]
+
+
+HOSTILE = [
+    ("policies", "pol_timeline", {"jurisdiction": "XXX"}),
+    ("policies", "pol_timeline", {"policy": "../../etc/passwd"}),
+    ("policies", "pol_timeline", {"period": "1900-1901"}),
+    ("policies", "pol_timeline", {"theme": "<script>"}),
+    ("policies", "pol_timeline", {"q": "a\x00b"}),
+    ("policies", "pol_timeline", {"jurisdiction": ["USA"]}),
+    ("policies", "pol_theme_chart", {"theme": "cluster"}),
+]
+
+
+@pytest.mark.parametrize(("page", "view", "params"), HOSTILE)
+def test_hostile_params_are_rejected(bundle, page, view, params) -> None:
+    doc = {
+        "format": bf.FORMAT,
+        "version": bf.VERSION,
+        "name": "",
+        "slides": [{"page": page, "view": view, "params": params, "title": "", "notes": ""}],
+    }
+    with pytest.raises(bf.BriefingError) as err:
+        bf.read_briefing(json.dumps(doc).encode(), bundle)
+    assert err.value.code == "bad_param"
+    # Rendering directly drops them too.
+    assert bf.clean_params(bf.renderer_for(page, view), params, bundle) == {}
