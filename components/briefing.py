@@ -25,12 +25,13 @@ from dataclasses import dataclass, field, replace
 from components import overview as ov
 from components import policies as pc
 from components import policy_charts as pch
+from components import trends as tr
 from components.captions import cluster_list_source, source_line
 from components.data import Bundle
 from components.filters import Filters, apply_filters, search_index
 from components.geo import load_countries
 from components.heatmap_charts import build_country_heatmap, build_main_heatmap
-from components.i18n import Lang, continent_name, country_name, join_list, sector_name, t
+from components.i18n import Lang, continent_name, country_name, join_list, punct, sector_name, t
 from components.matrices import (
     MEASURES,
     SOURCES,
@@ -431,6 +432,90 @@ _POLICY_PARAMS: dict[str, Param] = {
     "policy": Param("choice", of=_policy_ids),
 }
 
+
+def _trend_numbers(bundle: Bundle) -> Sequence[str]:
+    return tuple(str(n) for n in tr.trend_numbers(bundle))
+
+
+_TREND_PARAMS: dict[str, Param] = {"trend": Param("choice", of=_trend_numbers)}
+
+
+def _trend_missing(n: int, lang: Lang) -> SlideView:
+    """A trend chart the data no longer has (another dataset, or no such chart)."""
+    title = f"{t('nav.trends', lang)} · {n}"
+    return SlideView(kind="missing", title=title, subtitle=t("present.missing", lang))
+
+
+def _trend_title(bundle: Bundle, n: int, part: str, lang: Lang) -> str:
+    return f"{n}. {tr.trend_view(bundle, n, lang).title} · {t(part, lang)}"
+
+
+def _trend_policies(n: int) -> Callable[[Bundle, Mapping[str, str], Lang], SlideView]:
+    def build(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+        policies = tr.trend_policies(bundle, n) if n in tr.trend_numbers(bundle) else None
+        if policies is None or not policies["year"].notna().any():
+            return _trend_missing(n, lang)
+        return SlideView(
+            kind="chart",
+            title=_trend_title(bundle, n, "trends.policies.heading", lang),
+            fig=tr.build_policy_timeline(policies, lang, order=bundle.policies["jurisdiction"]),
+            source=source_line(lang, ["table 6-2"])
+            + punct("clause", lang)
+            + t("trends.policies.years_note", lang),
+            table=tr.policies_table(policies, lang),
+        )
+
+    return build
+
+
+def _trend_fact_chart(
+    n: int, related: bool, i: int
+) -> Callable[[Bundle, Mapping[str, str], Lang], SlideView]:
+    def build(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+        if n not in tr.trend_numbers(bundle):
+            return _trend_missing(n, lang)
+        if related:
+            facts = tr.related_facts(bundle, n).drop(columns="matched")
+        else:
+            facts = tr.trend_facts(bundle, n)
+        groups = [g for g in tr.fact_groups(facts) if g.chart != "card"] if len(facts) else []
+        if i >= len(groups):
+            return _trend_missing(n, lang)
+        group = groups[i]
+        part = "trends.related.heading" if related else "trends.facts.heading"
+        return SlideView(
+            kind="chart",
+            title=_trend_title(bundle, n, part, lang),
+            fig=tr.build_fact_figure(group, lang),
+            source=source_line(lang, sorted(set(group.facts["source_ref"]))),
+            table=tr.facts_table(group.facts, lang),
+        )
+
+    return build
+
+
+# The trends page's charts are keyed per trend (and per chart): ``trend_3_policies``,
+# ``trend3_chart_0``, ``trend3_related_chart_1`` (see pages/trends.py).
+_TREND_FACT_VIEW = re.compile(r"trend([1-9][0-9]?)_(related_)?chart_([0-9]{1,2})")
+_TREND_POLICY_VIEW = re.compile(r"trend_([1-9][0-9]?)_policies")
+
+
+def _pattern_renderer(page: str, view: str) -> Renderer | None:
+    """A renderer for a view whose id carries a number (a trend's charts)."""
+    if page != "trends":
+        return None
+    m = _TREND_POLICY_VIEW.fullmatch(view)
+    if m is not None:
+        n = int(m[1])
+        return Renderer(page, view, "trends.policies.heading", _TREND_PARAMS, _trend_policies(n))
+    m = _TREND_FACT_VIEW.fullmatch(view)
+    if m is None:
+        return None
+    n, related, i = int(m[1]), bool(m[2]), int(m[3])
+    label = "trends.related.heading" if related else "trends.facts.heading"
+    return Renderer(page, view, label, _TREND_PARAMS, _trend_fact_chart(n, related, i))
+
+
 _MAP_PARAMS: dict[str, Param] = {
     "continent": Param("multi", CONTINENTS),
     "country": Param("country"),
@@ -477,7 +562,7 @@ RENDERERS: dict[tuple[str, str], Renderer] = {
 
 def renderer_for(page: str, view: str) -> Renderer | None:
     """The renderer of a page's view, if one is registered."""
-    return RENDERERS.get((page, view))
+    return RENDERERS.get((page, view)) or _pattern_renderer(page, view)
 
 
 def view_label(slide: Slide, lang: Lang) -> str:

@@ -123,6 +123,7 @@ def show_facts(facts: pd.DataFrame, key: str) -> None:
         show_fig(
             tr.build_fact_figure(group, lang),
             key=f"{key}_chart_{i}",
+            view=f"{key}_chart_{i}",  # one slide per chart (the default drops the "_{i}")
             name=f"{key}_{group.facts['fact_id'].iloc[0]}",
             source=source_line(lang, sorted(set(group.facts["source_ref"]))),
             lang=lang,

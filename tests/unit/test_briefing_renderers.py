@@ -101,3 +101,72 @@ def test_hostile_params_are_rejected(bundle, page, view, params) -> None:
     assert err.value.code == "bad_param"
     # Rendering directly drops them too.
     assert bf.clean_params(bf.renderer_for(page, view), params, bundle) == {}
+
+
+# --- trends: views keyed per trend (and per chart) ------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_trend_policy_timeline_is_the_pages_figure(bundle, lang: str) -> None:
+    from components import trends as tr
+    from components.i18n import punct
+
+    view = bf.render(bf.make_slide("trends", "trend_3_policies", {"trend": "3"}), bundle, lang)
+    policies = tr.trend_policies(bundle, 3)
+    expected = tr.build_policy_timeline(policies, lang, order=bundle.policies["jurisdiction"])
+    assert view.kind == "chart" and view.fig.data
+    assert view.fig.to_plotly_json() == expected.to_plotly_json()
+    assert view.source == (
+        source_line(lang, ["table 6-2"])
+        + punct("clause", lang)
+        + t("trends.policies.years_note", lang)
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_trend_fact_chart_is_the_pages_figure(bundle, lang: str) -> None:
+    from components import trends as tr
+
+    view = bf.render(bf.make_slide("trends", "trend2_related_chart_0", {}), bundle, lang)
+    facts = tr.related_facts(bundle, 2).drop(columns="matched")
+    group = next(g for g in tr.fact_groups(facts) if g.chart != "card")
+    assert view.kind == "chart" and view.fig.data
+    assert view.fig.to_plotly_json() == tr.build_fact_figure(group, lang).to_plotly_json()
+    assert view.source == source_line(lang, sorted(set(group.facts["source_ref"])))
+
+
+def test_trend_views_without_a_chart_are_missing_not_errors(bundle) -> None:
+    for view in ("trend_8_policies", "trend1_chart_5", "trend99_chart_0", "trend_42_policies"):
+        assert bf.render(bf.make_slide("trends", view, {}), bundle, "en").kind == "missing"
+    # Ids outside the pattern have no renderer at all.
+    for view in ("trend1_chart_999", "trend_1_policies_x", "trend0_chart_0", "trend_01_policies"):
+        assert bf.renderer_for("trends", view) is None
+
+
+def test_trend_slides_survive_a_briefing_file(bundle) -> None:
+    b = bf.Briefing()
+    for view, params in (("trend_1_policies", {}), ("trend2_related_chart_0", {"trend": "2"})):
+        b = bf.add(b, bf.make_slide("trends", view, params))
+    again, skipped = bf.read_briefing(bf.to_json(b), bundle)
+    assert skipped == [] and [s.target for s in again.slides] == [s.target for s in b.slides]
+
+
+@pytest.mark.parametrize("params", [{"trend": "99"}, {"trend": "1; drop"}, {"q": "x"}])
+def test_trend_hostile_params_are_rejected(bundle, params) -> None:
+    doc = {
+        "format": bf.FORMAT,
+        "version": bf.VERSION,
+        "name": "",
+        "slides": [
+            {
+                "page": "trends",
+                "view": "trend_1_policies",
+                "params": params,
+                "title": "",
+                "notes": "",
+            }
+        ],
+    }
+    with pytest.raises(bf.BriefingError) as err:
+        bf.read_briefing(json.dumps(doc).encode(), bundle)
+    assert err.value.code == "bad_param"
