@@ -22,6 +22,8 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from components import compare as cmp
+from components import compare_charts as cc
 from components import overview as ov
 from components import policies as pc
 from components import policy_charts as pch
@@ -197,6 +199,7 @@ class Param:
     kind: str
     options: tuple[str, ...] = ()
     of: Callable[[Bundle], Sequence[str]] | None = None  # options read from the data instead
+    check: Callable[[str], bool] | None = None  # kind ``check``: the page's own validation
 
 
 def param_ok(spec: Param, raw: object, bundle: Bundle) -> bool:
@@ -218,6 +221,8 @@ def param_ok(spec: Param, raw: object, bundle: Bundle) -> bool:
         return parse_slug(raw, bundle.clusters["cluster_id"]).value is not None
     if spec.kind == "cell":
         return parse_cell(raw) is not None
+    if spec.kind == "check" and spec.check is not None:
+        return spec.check(raw)
     return False
 
 
@@ -501,7 +506,15 @@ _TREND_POLICY_VIEW = re.compile(r"trend_([1-9][0-9]?)_policies")
 
 
 def _pattern_renderer(page: str, view: str) -> Renderer | None:
-    """A renderer for a view whose id carries a number (a trend's charts)."""
+    """A renderer for a view whose id carries a number (a trend's charts, a compare column's)."""
+    if page == "compare":
+        m = _COMPARE_VIEW.fullmatch(view)
+        if m is None:
+            return None
+        key, i = m[1], int(m[2])
+        return Renderer(
+            page, view, f"compare.section.{key}", _COMPARE_PARAMS, _compare_column(key, i)
+        )
     if page != "trends":
         return None
     m = _TREND_POLICY_VIEW.fullmatch(view)
@@ -514,6 +527,128 @@ def _pattern_renderer(page: str, view: str) -> Renderer | None:
     n, related, i = int(m[1]), bool(m[2]), int(m[3])
     label = "trends.related.heading" if related else "trends.facts.heading"
     return Renderer(page, view, label, _TREND_PARAMS, _trend_fact_chart(n, related, i))
+
+
+def _compare_regions_ok(raw: str) -> bool:
+    """``?regions=``: the page's grammar, each token a code or a well-formed group name (which
+    group it names is known only with ``?group=``; the page falls back as it would)."""
+    if len(raw) > cmp.MAX_RAW:
+        return False
+    pieces = [p.strip() for p in raw.split(",") if p.strip()]
+    if not cmp.MIN_REGIONS <= len(pieces) <= cmp.MAX_REGIONS:
+        return False
+    names = [p if not (p.isascii() and cmp.is_code(p)) else p.upper() for p in pieces]
+    if len({n.casefold() for n in names}) != len(names):
+        return False
+    probe = [cmp.Group(n, ("DEU", "FRA")) for n in names if not cmp.is_code(n)]
+    return not cmp.parse_regions(raw, probe)[1] and all(
+        isinstance(cmp.parse_group(f"{g.name}:DEU+FRA"), cmp.Group) for g in probe
+    )
+
+
+def _compare_groups_ok(raw: str) -> bool:
+    """``?group=``: every definition valid (the page's parser)."""
+    groups, problems = cmp.parse_groups([raw])
+    return bool(groups) and not problems
+
+
+_COMPARE_PARAMS: dict[str, Param] = {
+    "regions": Param("check", check=_compare_regions_ok),
+    "group": Param("check", check=_compare_groups_ok),
+}
+
+
+@dataclass(frozen=True)
+class _Compare:
+    regions: list[cmp.Region]
+    counts: list[cmp.RegionCounts]
+    names: dict[str, str]
+
+
+def _compare(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> _Compare:
+    """The compare page's regions and their numbers, as the page computes them."""
+    group = params.get("group")
+    sel = cmp.parse_selection(params.get("regions"), [group] if group else [])
+    regions = [cmp.resolve(tok, sel.groups) for tok in sel.regions]
+    matrices = source_matrices(bundle.sector_continent, bundle.clusters)
+    counts = [cmp.region_counts(r, bundle.clusters, matrices) for r in regions]
+    return _Compare(regions, counts, {r.token: cmp.region_name(r, lang) for r in regions})
+
+
+def _compare_missing(lang: Lang) -> SlideView:
+    return SlideView(
+        kind="missing", title=t("nav.compare", lang), subtitle=t("present.missing", lang)
+    )
+
+
+def _compare_column(key: str, i: int) -> Callable[[Bundle, Mapping[str, str], Lang], SlideView]:
+    """Column ``i``'s sector-share, location-quotient or policy chart."""
+
+    def build(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+        c = _compare(bundle, params, lang)
+        n = len(c.regions)
+        if i >= n:
+            return _compare_missing(lang)
+        rc, region = c.counts[i], c.regions[i]
+        name = c.names[region.token]
+        title = f"{t(f'compare.section.{key}', lang)} · {name}"
+        if key == "policies":
+            where = {r.token: cmp.region_jurisdictions(r, bundle.clusters) for r in c.regions}
+            pols = {tok: cmp.region_policies(bundle.policies, w) for tok, w in where.items()}
+            mats = {tok: cmp.policy_matrix(p) for tok, p in pols.items()}
+            themes = cmp.shown_themes(mats.values())
+            pol_max = max((int(m.sum(axis=1).max()) for m in mats.values()), default=0)
+            tok = region.token
+            if not cmp.jurisdiction_counts(pols[tok], where[tok]):
+                return _compare_missing(lang)
+            fig = cc.build_policy_chart(
+                mats[tok],
+                themes,
+                name,
+                t("compare.policies.subtitle", lang, n=len(pols[tok])),
+                lang,
+                x_max=pol_max,
+                n_regions=n,
+            )
+            return SlideView(
+                kind="chart", title=title, fig=fig, source=source_line(lang, ["table 6-2"])
+            )
+        if not rc.total:
+            return _compare_missing(lang)
+        subtitle = t(f"compare.basis_n.{rc.basis}", lang, n=rc.total)
+        if key == "share":
+            x_max = cmp.common_share_max(c.counts)
+            fig = cc.build_share_chart(rc, name, subtitle, lang, x_max=x_max, n_regions=n)
+        else:
+            fig = cc.build_lq_chart(rc, name, subtitle, lang, n_regions=n)
+        return SlideView(
+            kind="chart",
+            title=title,
+            fig=fig,
+            source=cc.basis_source([rc.basis], bundle.clusters, lang),
+        )
+
+    return build
+
+
+def _compare_difference(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+    c = _compare(bundle, params, lang)
+    a, b = c.counts[0], c.counts[1]
+    name_a, name_b = cmp.reading_names(a, b, lang)
+    gap = cmp.share_gap(a, b)
+    if gap.empty:
+        return _compare_missing(lang)
+    title = t("compare.diff.title", lang, a=name_a, b=name_b)
+    return SlideView(
+        kind="chart",
+        title=title,
+        subtitle=cmp.difference_reading(gap, name_a, name_b, lang),
+        fig=cc.build_difference_chart(gap, name_a, name_b, title, lang),
+        source=cc.basis_source([a.basis, b.basis], bundle.clusters, lang),
+    )
+
+
+_COMPARE_VIEW = re.compile(r"cmp_(share|lq|policies)_([0-9])")
 
 
 _MAP_PARAMS: dict[str, Param] = {
@@ -548,6 +683,13 @@ RENDERERS: dict[tuple[str, str], Renderer] = {
             _heatmap_country,
         ),
         Renderer("map", "map_deck", "map.title", _MAP_PARAMS, _map),
+        Renderer(
+            "compare",
+            "cmp_difference",
+            "compare.section.difference",
+            _COMPARE_PARAMS,
+            _compare_difference,
+        ),
         Renderer("policies", "pol_timeline", "policies.title", _POLICY_PARAMS, _policy_timeline),
         Renderer(
             "policies",

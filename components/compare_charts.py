@@ -18,11 +18,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.captions import cluster_list_source, source_line
 from components.charts import SECTOR_COLORS, apply_layout
 from components.compare import RegionCounts, points, signed
 from components.heatmap_charts import LQ_CAP
 from components.i18n import Lang, sector_name, t, wrap_label
 from components.safe import escape_html
+from components.sources import cite
 from components.vocab import POLICY_PERIODS, SECTORS
 
 LABEL_FONT = 14
@@ -485,3 +487,14 @@ def countries_near(
         if a <= x1 and c >= x0 and b <= y1 and d >= y0:
             keep.append(feature)
     return {**collection, "features": keep}
+
+
+def basis_source(bases: Sequence[str], clusters: pd.DataFrame, lang: Lang) -> str:
+    """Where shares and quotients on these bases come from: figure 2-1, the named clusters or
+    both."""
+    if all(b == "published" for b in bases):
+        return source_line(lang, [], cite("figure 2-1", lang))
+    named_source = cluster_list_source(clusters, lang)
+    if all(b == "named" for b in bases):
+        return source_line(lang, [], named_source)
+    return source_line(lang, ["figure 2-1"], named_source)

@@ -19,7 +19,6 @@ from components.i18n import country_name, join_list, parenthesize, sector_name, 
 from components.matrices import source_matrices
 from components.registry import PAGES
 from components.safe import escape_md
-from components.sources import cite
 from components.widgets import current_lang
 
 MAP_HEIGHT = 260
@@ -120,13 +119,8 @@ named_source = cluster_list_source(clusters, lang)
 
 
 def basis_source(*bases: str) -> str:
-    """Where shares and quotients on these bases come from: figure 2-1, the named clusters or
-    both."""
-    if all(b == "published" for b in bases):
-        return source_line(lang, [], cite("figure 2-1", lang))
-    if all(b == "named" for b in bases):
-        return source_line(lang, [], named_source)
-    return source_line(lang, ["figure 2-1"], named_source)
+    """Where shares and quotients on these bases come from (the slide renderers share it)."""
+    return cc.basis_source(bases, clusters, lang)
 
 
 def basis_subtitle(rc: cmp.RegionCounts) -> str:
@@ -211,6 +205,7 @@ for key in ("share", "lq"):
             show_fig(
                 fig,
                 key=f"cmp_{key}_{i}",
+                view=f"cmp_{key}_{i}",  # one slide per column (the default drops the "_{i}")
                 name=f"compare_{key}_{rc.region.token}",
                 source=source,
                 lang=lang,
@@ -277,6 +272,7 @@ for i, (col, region) in enumerate(zip(columns("policies"), regions, strict=True)
                 n_regions=n,
             ),
             key=f"cmp_policies_{i}",
+            view=f"cmp_policies_{i}",
             name=f"compare_policies_{tok}",
             source=source_line(lang, ["table 6-2"]),
             lang=lang,

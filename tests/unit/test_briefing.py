@@ -36,6 +36,7 @@ SAMPLE_PARAMS = {
         "policy": "eu-cluster-memorandum",
     },
     ("policies", "pol_theme_chart"): {"jurisdiction": "USA"},
+    ("compare", "cmp_difference"): {"regions": "EU,DACH", "group": "DACH:DEU+AUT+CHE"},
 }
 
 

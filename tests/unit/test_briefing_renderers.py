@@ -170,3 +170,94 @@ def test_trend_hostile_params_are_rejected(bundle, params) -> None:
     with pytest.raises(bf.BriefingError) as err:
         bf.read_briefing(json.dumps(doc).encode(), bundle)
     assert err.value.code == "bad_param"
+
+
+# --- compare: a chart per column, and the difference of the first two ----------------------------
+
+GROUPED = {"regions": "EU,DACH,USA", "group": "DACH:DEU+AUT+CHE"}
+
+
+def _counts(bundle, params):
+    from components import compare as cmp
+    from components.matrices import source_matrices
+
+    sel = cmp.parse_selection(params.get("regions"), [params["group"]] if "group" in params else [])
+    regions = [cmp.resolve(tok, sel.groups) for tok in sel.regions]
+    mats = source_matrices(bundle.sector_continent, bundle.clusters)
+    return [cmp.region_counts(r, bundle.clusters, mats) for r in regions]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("view", ["cmp_share_1", "cmp_lq_1", "cmp_policies_2", "cmp_difference"])
+def test_compare_views_are_the_pages_figures(bundle, lang: str, view: str) -> None:
+    from components import compare as cmp
+    from components import compare_charts as cc
+
+    out = bf.render(bf.make_slide("compare", view, GROUPED), bundle, lang)
+    assert out.kind == "chart" and isinstance(out.fig, go.Figure) and out.fig.data
+    counts = _counts(bundle, GROUPED)
+    dach = counts[1]
+    if view == "cmp_share_1":
+        name = cmp.region_name(dach.region, lang)
+        sub = t(f"compare.basis_n.{dach.basis}", lang, n=dach.total)
+        expected = cc.build_share_chart(
+            dach, name, sub, lang, x_max=cmp.common_share_max(counts), n_regions=3
+        )
+        assert out.fig.to_plotly_json() == expected.to_plotly_json()
+    if view in ("cmp_share_1", "cmp_lq_1"):
+        assert out.source == cc.basis_source([dach.basis], bundle.clusters, lang)
+    if view == "cmp_policies_2":
+        assert out.source == source_line(lang, ["table 6-2"])
+    if view == "cmp_difference":
+        assert out.source == cc.basis_source([counts[0].basis, dach.basis], bundle.clusters, lang)
+
+
+def test_compare_default_regions_and_missing_columns(bundle) -> None:
+    assert bf.render(bf.make_slide("compare", "cmp_lq_0", {}), bundle, "en").kind == "chart"
+    # Two regions by default: no third column.
+    assert bf.render(bf.make_slide("compare", "cmp_share_2", {}), bundle, "en").kind == "missing"
+    assert bf.renderer_for("compare", "cmp_share_12") is None
+    assert bf.renderer_for("compare", "cmp_map_0") is None
+
+
+def test_compare_slides_survive_a_briefing_file(bundle) -> None:
+    b = bf.Briefing()
+    for view in ("cmp_share_1", "cmp_policies_0", "cmp_difference"):
+        b = bf.add(b, bf.make_slide("compare", view, GROUPED))
+    again, skipped = bf.read_briefing(bf.to_json(b), bundle)
+    assert skipped == [] and [s.target for s in again.slides] == [s.target for s in b.slides]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"regions": "EU"},
+        {"regions": "EU,EU"},
+        {"regions": "EU,AS,NA,SA,OC"},
+        {"regions": "EU,<script>"},
+        {"regions": "EU," + "x" * 2000},
+        {"group": "DACH:DEU"},
+        {"group": "DACH:DEU+XXX"},
+        {"group": "EU:DEU+FRA"},
+        {"group": "<b>:DEU+FRA"},
+        {"regions": 3},
+    ],
+)
+def test_compare_hostile_params_are_rejected(bundle, params) -> None:
+    doc = {
+        "format": bf.FORMAT,
+        "version": bf.VERSION,
+        "name": "",
+        "slides": [
+            {
+                "page": "compare",
+                "view": "cmp_difference",
+                "params": params,
+                "title": "",
+                "notes": "",
+            }
+        ],
+    }
+    with pytest.raises(bf.BriefingError) as err:
+        bf.read_briefing(json.dumps(doc).encode(), bundle)
+    assert err.value.code == "bad_param"
