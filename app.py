@@ -10,6 +10,7 @@ from components.cached import get_bundle
 from components.data import DataError
 from components.i18n import t
 from components.registry import DEFAULT_PAGE, sections
+from components.router import default_alias
 from components.widgets import begin_run, drop_unbound_params, language_switch
 
 ROOT = Path(__file__).parent
@@ -25,21 +26,24 @@ begin_run()
 lang = language_switch()
 
 # Every page of components/registry.py, grouped by section (st.navigation stops auto-discovery).
-page = st.navigation(
-    {
-        t(f"nav.section.{section}", lang): [
-            st.Page(
-                spec.path,
-                title=t(spec.title_key, lang),
-                icon=spec.icon,
-                url_path=spec.url_path,
-                default=spec == DEFAULT_PAGE,
-            )
-            for spec in specs
-        ]
-        for section, specs in sections().items()
-    }
+# The default page is served at "/"; a hidden alias makes its url_path ("/overview") open it too.
+nav: dict[str, list[st.Page]] = {}
+for section, specs in sections().items():
+    nav[t(f"nav.section.{section}", lang)] = [
+        st.Page(
+            spec.path,
+            title=t(spec.title_key, lang),
+            icon=spec.icon,
+            url_path="" if spec == DEFAULT_PAGE else spec.url_path,
+            default=spec == DEFAULT_PAGE,
+        )
+        for spec in specs
+    ]
+home = next(p for pages in nav.values() for p in pages if p.url_path == "")
+nav[next(iter(nav))].append(
+    default_alias(home, DEFAULT_PAGE.url_path, t(DEFAULT_PAGE.title_key, lang))
 )
+page = st.navigation(nav)
 st.sidebar.caption(t("app.subtitle", lang))
 try:
     get_bundle()

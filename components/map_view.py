@@ -9,7 +9,9 @@ Filters and search live in ``components.filters``, the profile card in ``compone
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 import pydeck as pdk
@@ -149,11 +151,13 @@ def build_deck(
     *,
     view: pdk.ViewState | None = None,
     selected: pd.DataFrame | None = None,
+    cluster_layer: str = LAYER_CLUSTERS,
 ) -> pdk.Deck:
     """The offline map: ocean, country shapes, clusters (one colour per sector), selected ring.
 
     ``points`` carries ``x``/``y`` from :func:`jitter_duplicates`; ``selected`` (0 or 1 row of it)
-    is drawn with a dark ring. No basemap, no tiles, nothing fetched.
+    is drawn with a dark ring; ``cluster_layer`` is the id of the clusters layer (see
+    :func:`cluster_layer_id`). No basemap, no tiles, nothing fetched.
     """
     ocean = pdk.Layer(
         "SolidPolygonLayer",
@@ -177,7 +181,7 @@ def build_deck(
     )
     dots = pdk.Layer(
         "ScatterplotLayer",
-        id=LAYER_CLUSTERS,
+        id=cluster_layer,
         data=point_rows(points, lang),
         get_position=["x", "y"],
         get_fill_color="color",
@@ -220,14 +224,38 @@ def build_deck(
     )
 
 
+def is_cluster_layer(layer_id: object, base: str = LAYER_CLUSTERS) -> bool:
+    """Whether ``layer_id`` names the clusters layer (``clusters`` or ``clusters-<token>``)."""
+    return isinstance(layer_id, str) and (layer_id == base or layer_id.startswith(f"{base}-"))
+
+
 def picked_ids(selection: object, layer_id: str = LAYER_CLUSTERS) -> list[str]:
-    """The ``cluster_id`` of every object picked in a pydeck selection event (none: ``[]``)."""
+    """The ``cluster_id`` of every object picked in a pydeck selection event (none: ``[]``).
+
+    Objects of any layer :func:`is_cluster_layer` accepts count (the id carries a token).
+    """
     try:
-        objects = selection["selection"]["objects"].get(layer_id) or []  # type: ignore[index]
+        by_layer = selection["selection"]["objects"]  # type: ignore[index]
+        objects = [o for k, v in by_layer.items() if is_cluster_layer(k, layer_id) for o in v or []]
     except (KeyError, TypeError, AttributeError):
         return []
     ids = [o.get("cluster_id") for o in objects if isinstance(o, dict)]
     return [i for i in ids if isinstance(i, str)]
+
+
+def cluster_layer_id(shown_ids: Sequence[str], selection: object) -> str:
+    """The clusters layer's id for this run: it changes with the points drawn and each new pick.
+
+    Streamlit (1.67) keeps a deck's selection in the browser as an index into the layer's data.
+    When the data changes (a filter), it points the kept index at whatever object now sits there
+    and reports that as the selection, so a later rerun opened a cluster nobody clicked, and a
+    click on the object now at that index only cleared the selection. While a selection is kept
+    it also fades every layer to 40 % opacity. A kept selection naming a layer id the new deck
+    does not have is dropped instead: a fresh id per data and per pick keeps every click about
+    the point under the pointer and the map unfaded (the ring marks the open cluster).
+    """
+    key = "\n".join(shown_ids) + "|" + ",".join(picked_ids(selection))
+    return f"{LAYER_CLUSTERS}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
 def selected_id(selection: object, layer_id: str = LAYER_CLUSTERS) -> str | None:

@@ -102,6 +102,20 @@ def language_switch() -> Lang:
     return lang
 
 
+def _keep_choice_across_labels(name: str, key: str, labels: list[str]) -> None:
+    """Keep a radio's choice when its option labels change (the language switch).
+
+    Streamlit 1.67 keeps a radio's value in the browser as the *label* of the chosen option;
+    after the labels change, that label matches none and the radio shows nothing chosen. When
+    the labels differ from the last run's, the value (read with the last run's labels) is set
+    again, so Streamlit sends it to the browser under the new labels.
+    """
+    labels_key = f"_labels_{name}"
+    if st.session_state.get(labels_key, labels) != labels and key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[labels_key] = labels
+
+
 def url_radio(
     name: str,
     label: str,
@@ -113,6 +127,7 @@ def url_radio(
 ) -> str:
     """A horizontal radio over codes, bound to ``?name=code``."""
     key = _init(name, urlstate.parse_choice(st.query_params.get(name), options, default))
+    _keep_choice_across_labels(name, key, [format_func(o) for o in options])
     value = container.radio(
         label, options, format_func=format_func, key=key, horizontal=True, **kwargs
     )

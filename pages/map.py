@@ -49,8 +49,9 @@ with tab_map:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         ring = clusters[clusters["cluster_id"] == selected] if selected else None
+        layer_id = mv.cluster_layer_id(list(shown["cluster_id"]), st.session_state.get(deck_key))
         st.pydeck_chart(
-            mv.build_deck(shown, load_countries(), lang, selected=ring),
+            mv.build_deck(shown, load_countries(), lang, selected=ring, cluster_layer=layer_id),
             on_select="rerun",
             selection_mode="single-object",
             key=deck_key,

@@ -70,10 +70,10 @@ def test_unknown_and_malformed_params_are_noticed(make_app) -> None:
 
 
 def _cluster_ids(at) -> list[str]:
-    from components.map_view import LAYER_CLUSTERS
+    from components.map_view import is_cluster_layer
 
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    (layer,) = [x for x in spec["layers"] if x["id"] == LAYER_CLUSTERS]
+    (layer,) = [x for x in spec["layers"] if is_cluster_layer(x["id"])]
     return [p["cluster_id"] for p in layer["data"]]
 
 

@@ -18,7 +18,7 @@ BASEL = "basel-health-valley"
 
 def _layer(at, layer_id: str) -> list[dict]:
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    (layer,) = [x for x in spec["layers"] if x["id"] == layer_id]
+    (layer,) = [x for x in spec["layers"] if mv.is_cluster_layer(x["id"], layer_id)]
     return layer["data"]
 
 
