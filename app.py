@@ -9,9 +9,15 @@ import streamlit as st
 from components.cached import get_bundle
 from components.data import DataError
 from components.i18n import t
-from components.registry import DEFAULT_PAGE, sections
+from components.registry import DEFAULT_PAGE, by_url_path, known_params, sections
 from components.router import default_alias
-from components.widgets import begin_run, drop_unbound_params, language_switch
+from components.widgets import (
+    begin_run,
+    drop_unbound_params,
+    language_switch,
+    remember_page_state,
+    restore_page_state,
+)
 
 ROOT = Path(__file__).parent
 
@@ -50,5 +56,8 @@ try:
 except DataError as err:  # a broken data folder: say which file/row/column, then stop
     st.error(t("app.data_error", lang, error=str(err)), icon=":material/error:")
     st.stop()
+spec = by_url_path(page.url_path)
+restore_page_state(spec.url_path, spec.params)  # the sidebar and Back keep a page's state
 page.run()
-drop_unbound_params()
+drop_unbound_params(known_params())
+remember_page_state(spec.url_path, spec.params)

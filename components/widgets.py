@@ -7,7 +7,7 @@ only what differs. A malformed value is dropped with a small notice, never an ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import streamlit as st
@@ -57,13 +57,37 @@ def sync(name: str, value: object, default: object) -> None:
         st.query_params[name] = urlstate.encode(value)
 
 
-def drop_unbound_params() -> None:
-    """Remove query parameters no widget of this run claimed, with a notice for each."""
+def drop_unbound_params(known: Collection[str] = ()) -> None:
+    """Remove query parameters no widget of this run claimed: with a notice, unless ``known``
+    (another page's parameter, left in the URL by Back or a link, is not an error)."""
     seen = st.session_state.get(_SEEN, set())
     for name in list(st.query_params.keys()):
         if name not in seen:
-            _notice(name, st.query_params.get(name) or "")
+            if name not in known:
+                _notice(name, st.query_params.get(name) or "")
             del st.query_params[name]
+
+
+_MEMORY = "_page_memory"  # {url_path: {param: raw value}}: each page's URL state when last left
+_PAGE_LAST = "_page_last"  # the page of the previous run
+
+
+def restore_page_state(page: str, owned: Sequence[str]) -> None:
+    """Reopening ``page`` without any of its ``owned`` parameters (the sidebar, Back) brings back
+    the URL state it had when last shown in this session. Call before the page runs."""
+    entering = st.session_state.get(_PAGE_LAST) != page
+    st.session_state[_PAGE_LAST] = page
+    if not entering or any(name in st.query_params for name in owned):
+        return
+    for name, raw in st.session_state.get(_MEMORY, {}).get(page, {}).items():
+        st.query_params[name] = raw
+        st.session_state.pop(f"url_{name}", None)  # a widget state left over re-reads the URL
+
+
+def remember_page_state(page: str, owned: Sequence[str]) -> None:
+    """Keep ``page``'s ``owned`` parameters as they are after its run (see restore)."""
+    memory = st.session_state.setdefault(_MEMORY, {})
+    memory[page] = {name: st.query_params[name] for name in owned if name in st.query_params}
 
 
 def current_lang() -> Lang:

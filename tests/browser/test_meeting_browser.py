@@ -176,7 +176,6 @@ def test_click_opens_the_cluster_the_tooltip_names(page, open_app, wait_idle) ->
 # --- 4. state survives page switches and Back ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="defect 4, fixed in the next commit")
 def test_filters_and_profile_survive_moving_between_pages(page, open_app, wait_idle) -> None:
     clusters = load_bundle(default_data_dir()).clusters
     pick = clusters[(clusters["continent"] == "EU") & (clusters["sector"] == "biomed")].iloc[0]
@@ -200,7 +199,6 @@ def test_filters_and_profile_survive_moving_between_pages(page, open_app, wait_i
     assert _checked(page, t("heatmap.measure.lq", "en"))
 
 
-@pytest.mark.xfail(strict=True, reason="defect 4, fixed in the next commit")
 def test_back_from_a_drill_down_link_restores_the_heatmap(page, open_app, wait_idle) -> None:
     open_app(page, "heatmap", lang="en", measure="lq", cell="biomed.EU")
     heading = t(
