@@ -25,7 +25,7 @@ st.set_page_config(
     page_title="Cluster Atlas · 全球先进制造业集群图谱",
     page_icon=str(ROOT / "static" / "icon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 
 begin_run()

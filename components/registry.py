@@ -42,14 +42,14 @@ PAGES: tuple[PageSpec, ...] = (
         "map",
         ":material/public:",
         "explore",
-        params=("continent", "country", "sector", "q", "cluster"),
+        params=("continent", "country", "sector", "q", "cluster", "zoom"),
     ),
     PageSpec(
         "pages/heatmap.py",
         "heatmap",
         ":material/grid_on:",
         "explore",
-        params=("source", "measure", "cell", "hm_continent"),
+        params=("source", "measure", "cell", "hm_continent", "hm_all"),
     ),
 )
 DEFAULT_PAGE: PageSpec = PAGES[0]  # served at "/"

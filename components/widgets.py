@@ -180,12 +180,37 @@ def url_multiselect(
     return value
 
 
+def url_toggle(name: str, label: str, container: Any = st, **kwargs: Any) -> bool:
+    """A toggle bound to ``?name=1`` (off: left out of the URL)."""
+    raw = st.query_params.get(name)
+    rejected = () if raw in (None, "", "0", "1") else (raw,)
+    key = _init(name, urlstate.Parsed(raw == "1", rejected))
+    value = bool(container.toggle(label, key=key, **kwargs))
+    sync(name, "1" if value else "", "")
+    return value
+
+
 def url_text_input(name: str, label: str, container: Any = st, **kwargs: Any) -> str:
     """A text input bound to ``?name=text`` (control characters dropped, length capped)."""
     key = _init(name, urlstate.parse_text(st.query_params.get(name)))
     value = container.text_input(label, key=key, max_chars=urlstate.MAX_TEXT, **kwargs)
     sync(name, value, "")
     return value
+
+
+def url_int(name: str, lo: int, hi: int, default: int = 0) -> int:
+    """A whole number kept in ``?name=`` (no widget: buttons change it with :func:`set_int`)."""
+    _seen(name)
+    parsed = urlstate.parse_int(st.query_params.get(name), lo, hi, default)
+    for raw in parsed.rejected:
+        _notice(name, raw)
+    sync(name, parsed.value, default)
+    return parsed.value  # type: ignore[return-value]
+
+
+def set_int(name: str, value: int, default: int = 0) -> None:
+    """Set :func:`url_int`'s number (a button callback)."""
+    sync(name, value, default)
 
 
 def url_slug(name: str, valid: Sequence[str]) -> str | None:
@@ -203,6 +228,7 @@ def url_click(
     chart_key: str,
     valid: Callable[[str], bool],
     picked: Callable[[object], Sequence[str]],
+    variant: str = "",
 ) -> tuple[str | None, str]:
     """The item selected by clicking a chart, kept in ``?name=``; returns ``(value, key)``.
 
@@ -210,11 +236,12 @@ def url_click(
     ``st.session_state[key]``) into item ids; ``valid`` says whether an id (from a click or the
     URL) exists. A shared link, a drill-down link or Back sets the value through the URL; a
     new click sets it; :func:`set_click` (a list, a close button) sets it from elsewhere. Rules
-    in :func:`components.urlstate.next_click`.
+    in :func:`components.urlstate.next_click`. A different ``variant`` gives the chart a fresh
+    key (the browser mounts it anew), keeping the selected value.
     """
     _seen(name)
     state_key, gen_key = f"_click_{chart_key}", f"_click_gen_{chart_key}"
-    key = f"{chart_key}_{st.session_state.get(gen_key, 0)}"
+    key = f"{chart_key}_{st.session_state.get(gen_key, 0)}{variant}"
     state = st.session_state.get(state_key, urlstate.Click())
     state, rejected = urlstate.next_click(
         state, st.query_params.get(name), picked(st.session_state.get(key)), valid

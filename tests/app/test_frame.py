@@ -19,6 +19,7 @@ PAGES = [spec.path for spec in REGISTRY]
 def _texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.title] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.header]
     parts += [e.value for e in at.info]
     parts += [m.label for m in at.metric]
     return "\n".join(str(p) for p in parts)
