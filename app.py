@@ -20,6 +20,10 @@ from components.widgets import (
 )
 
 ROOT = Path(__file__).parent
+FOCUS_CSS = (
+    "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"
+    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}</style>"
+)
 
 st.set_page_config(
     page_title="Cluster Atlas · 全球先进制造业集群图谱",
@@ -49,7 +53,11 @@ home = next(p for pages in nav.values() for p in pages if p.url_path == "")
 nav[next(iter(nav))].append(
     default_alias(home, DEFAULT_PAGE.url_path, t(DEFAULT_PAGE.title_key, lang))
 )
-page = st.navigation(nav)
+# One section: a flat list (Streamlit nests a section's items in a <div> inside the <ul>, which
+# screen readers and axe-core's "list" rule reject); several: grouped.
+page = st.navigation(nav if len(nav) > 1 else next(iter(nav.values())))
+# Clear keyboard focus rings on every control (a style-only st.html takes no space on the page).
+st.html(FOCUS_CSS)
 st.sidebar.caption(t("app.subtitle", lang))
 try:
     get_bundle()

@@ -318,3 +318,33 @@ def test_map_fills_the_screen_and_shows_every_cluster(
         assert points.iloc[lone][f"name_{lang}"] in _tooltip_at(page, x, y)
     page.mouse.move(1, 1)
     viewport_shot(page, f"map_fit_{size}_{lang}")
+
+
+# --- screenshots at the meeting-room viewports ----------------------------------------------------
+
+SHOTS = [
+    ("overview", {}),
+    ("map", {}),
+    ("map", {"cluster": "gyeonggi-semiconductor", "zoom": "3"}),
+    ("heatmap", {"measure": "lq", "cell": "biomed.EU"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", ["1920", "1280", "phone"])
+def test_screens_at_meeting_viewports(
+    sized_page, base_url, wait_idle, viewport_shot, screenshot, size: str, lang: str
+) -> None:
+    """Every page (and the views with a profile or a cell open) at each viewport, no error;
+    viewport and full-page screenshots to look at: screen_<size>_<lang>_<n>[_full]."""
+    page = sized_page(size)
+    for n, (path, params) in enumerate(SHOTS):
+        query = "&".join(f"{k}={v}" for k, v in {"lang": lang, **params}.items())
+        page.goto(f"{base_url}/{path}?{query}")
+        wait_idle(page)
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stException"]').count() == 0, (path, params)
+        assert not _not_found_dialog(page)
+        viewport_shot(page, f"screen_{size}_{lang}_{n}")
+        if size != "phone":
+            screenshot(page, f"screen_{size}_{lang}_{n}_full")
