@@ -38,12 +38,23 @@ def _notice(name: str, raw: str) -> None:
 
 
 def _init(name: str, parsed: urlstate.Parsed) -> str:
+    """The widget key for ``name``: set from the URL the first time, then re-sent every run.
+
+    Re-sending (setting the key to its own value before the widget is drawn) makes Streamlit send
+    the value to the browser on every run. Without it, the browser can show the widget's default
+    instead of the URL's value when a quick rerun (the map's size probe, a fast click) overtakes
+    the first run, and (1.67 keeps a radio's value in the browser as its *label*) a radio shows
+    nothing chosen after the language switch changes its labels: read with the last run's labels,
+    the value is sent again under the new ones.
+    """
     key = f"url_{name}"
     _seen(name)
     if key not in st.session_state:
         st.session_state[key] = parsed.value
         for raw in parsed.rejected:
             _notice(name, raw)
+    else:
+        st.session_state[key] = st.session_state[key]
     return key
 
 
@@ -126,20 +137,6 @@ def language_switch() -> Lang:
     return lang
 
 
-def _keep_choice_across_labels(name: str, key: str, labels: list[str]) -> None:
-    """Keep a radio's choice when its option labels change (the language switch).
-
-    Streamlit 1.67 keeps a radio's value in the browser as the *label* of the chosen option;
-    after the labels change, that label matches none and the radio shows nothing chosen. When
-    the labels differ from the last run's, the value (read with the last run's labels) is set
-    again, so Streamlit sends it to the browser under the new labels.
-    """
-    labels_key = f"_labels_{name}"
-    if st.session_state.get(labels_key, labels) != labels and key in st.session_state:
-        st.session_state[key] = st.session_state[key]
-    st.session_state[labels_key] = labels
-
-
 def url_radio(
     name: str,
     label: str,
@@ -151,7 +148,6 @@ def url_radio(
 ) -> str:
     """A horizontal radio over codes, bound to ``?name=code``."""
     key = _init(name, urlstate.parse_choice(st.query_params.get(name), options, default))
-    _keep_choice_across_labels(name, key, [format_func(o) for o in options])
     value = container.radio(
         label, options, format_func=format_func, key=key, horizontal=True, **kwargs
     )

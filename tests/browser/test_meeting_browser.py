@@ -313,9 +313,12 @@ def test_map_fills_the_screen_and_shows_every_cluster(
 
     lone = max(range(len(offsets)), key=nearest)
     dx, dy = offsets[lone]
+    canvas.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the fixed header
+    page.wait_for_timeout(500)
+    box = canvas.bounding_box()
     x, y = box["x"] + half_w + dx, box["y"] + half_h + dy
-    if 0 < y < vh:
-        assert points.iloc[lone][f"name_{lang}"] in _tooltip_at(page, x, y)
+    assert 80 < y < vh, "the checked cluster is off screen"
+    assert points.iloc[lone][f"name_{lang}"] in _tooltip_at(page, x, y)
     page.mouse.move(1, 1)
     viewport_shot(page, f"map_fit_{size}_{lang}")
 
@@ -345,6 +348,10 @@ def test_screens_at_meeting_viewports(
         page.wait_for_timeout(1500)
         assert page.locator('[data-testid="stException"]').count() == 0, (path, params)
         assert not _not_found_dialog(page)
+        if "measure" in params:  # the URL's choice is what the radio shows (not its default)
+            assert _checked(page, t(f"heatmap.measure.{params['measure']}", lang))
         viewport_shot(page, f"screen_{size}_{lang}_{n}")
         if size != "phone":
+            screen = dict(page.viewport_size)
             screenshot(page, f"screen_{size}_{lang}_{n}_full")
+            page.set_viewport_size(screen)
