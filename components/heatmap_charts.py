@@ -461,3 +461,36 @@ def country_table(counts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     out.insert(0, t("heatmap.csv.country", lang), [country_name(c, lang) for c in counts.index])
     out.insert(0, t("heatmap.csv.country_code", lang), list(counts.index))
     return out.reset_index(drop=True)
+
+
+def compact(fig: go.Figure, on: bool = True) -> go.Figure:
+    """The grid for a phone (about 360 px): smaller numbers and labels, column labels slanted,
+    the colour bar laid flat under the grid, rows less tall. ``on=False`` returns ``fig``."""
+    if not on:
+        return fig
+    rows = len(fig.data[0].y) + 1 if fig.data and fig.data[0].y is not None else 7
+    fig.update_traces(textfont={"size": 12}, selector={"name": "cells"})
+    fig.update_traces(textfont={"size": 12}, selector={"name": "totals"})
+    fig.update_traces(
+        colorbar={
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.04,
+            "yanchor": "top",
+            "len": 0.95,
+            "thickness": 10,
+            "title": {"side": "top", "font": {"size": 12}},
+            "tickfont": {"size": 11},
+        },
+        selector={"name": "cells"},
+    )
+    fig.update_xaxes(tickangle=-50, tickfont={"size": 11})
+    fig.update_yaxes(tickfont={"size": 11})
+    fig.update_layout(
+        height=190 + 44 * rows,
+        title={"font": {"size": 15}, "subtitle": {"font": {"size": 12}}},
+        margin={"t": 150, "r": 4, "l": 4, "b": 70},
+        font={"size": 12},
+    )
+    return fig

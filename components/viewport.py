@@ -94,6 +94,7 @@ export default function (component) {
   window.__atlasScrolled = window.__atlasScrolled || {};
   if (!token || window.__atlasScrolled[host.className] === token) return;
   window.__atlasScrolled[host.className] = token;
+  host.style.scrollMarginTop = "72px";  // clear of the app's fixed top bar
   setTimeout(() => host.scrollIntoView({ behavior: "smooth", block: "start" }), 150);
 }
 """

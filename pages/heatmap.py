@@ -11,6 +11,7 @@ from components.display import show_fig
 from components.heatmap_charts import (
     build_country_heatmap,
     build_main_heatmap,
+    compact,
     country_table,
     lq_example,
     main_table,
@@ -45,12 +46,14 @@ PICK = "hm_cell_pick"
 SMALL_CONTINENT = 10  # below this many clusters a continent's LQs are flagged as volatile
 BESIDE_MIN_WIDTH = 1200  # content width from which the drill-down sits beside the grid
 TOP_COUNTRIES = 15  # the country heatmap shows this many countries unless "show all"
+PHONE_MAX_WIDTH = 600  # below this content width the heatmaps are drawn compact
 
 lang = current_lang()
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
 st.title(t("heatmap.title", lang))
 size = viewport("hm_viewport")
 beside = size is not None and size["w"] >= BESIDE_MIN_WIDTH
+narrow = size is not None and size["w"] < PHONE_MAX_WIDTH  # a phone: compact grids
 st.caption(t("heatmap.intro", lang, total=int(bundle.sector_continent["clusters"].sum())))
 by_source = source_matrices(bundle.sector_continent, bundle.clusters)
 
@@ -92,7 +95,7 @@ computed = None if source == "published" else named_source
 grid, detail = st.columns([3, 2], gap="medium") if beside else (st.container(), st.container())
 with grid:
     show_fig(
-        build_main_heatmap(counts, measure, source, lang, selected=cell),
+        compact(build_main_heatmap(counts, measure, source, lang, selected=cell), narrow),
         key=chart_key,
         name=t(
             "heatmap.file.main",
@@ -219,7 +222,7 @@ else:
     if not show_all:
         st.caption(t("heatmap.country.top_note", lang, top=TOP_COUNTRIES, n=n_countries))
     show_fig(
-        build_country_heatmap(table_rows, lang),
+        compact(build_country_heatmap(table_rows, lang), narrow),
         key="hm_country_chart",
         name=t("heatmap.file.country", lang),
         source=source_line(lang, computed_from=named_source),

@@ -244,3 +244,14 @@ def test_lq_example_is_a_real_cell(counts) -> None:
     sector, continent, value = lq_example(counts["published"])
     assert value == pytest.approx(measure_matrix(counts["published"], "lq").at[sector, continent])
     assert counts["published"].at[sector, continent] >= 3 and value > 1
+
+
+def test_compact_grid_for_phones(counts) -> None:
+    from components.heatmap_charts import compact
+
+    wide = build_main_heatmap(counts["published"], "lq", "published", "zh")
+    assert compact(wide, on=False) is wide
+    small = compact(build_main_heatmap(counts["published"], "lq", "published", "zh"))
+    assert small.layout.height < wide.layout.height
+    assert small.data[0].colorbar.orientation == "h"  # the colour bar under the grid
+    assert small.layout.xaxis.tickangle == -50 and small.data[0].textfont.size == 12
