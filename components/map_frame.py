@@ -103,6 +103,15 @@ def view_state(
     return View(round(lat + eps, 7), round(lon + eps, 7), round(zoom + eps, 7))
 
 
+def within_world(frame: MapFrame, view: View) -> MapFrame:
+    """``frame`` no taller than the world above and below ``view``'s centre allows: deck.gl moves
+    a view whose top or bottom would pass the Mercator edge (the fitted points would shift)."""
+    world = TILE_SIZE * 2**view.zoom
+    _, cy = world_px(view.longitude, view.latitude, view.zoom)
+    tallest = int(2 * min(cy, world - cy)) - 2
+    return frame if frame.height <= tallest else MapFrame(frame.width, tallest, frame.beside)
+
+
 def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     """Web Mercator pixel coordinates of a point at ``zoom`` (deck.gl's 512 px world)."""
     lat = max(-85.0511, min(85.0511, lat))

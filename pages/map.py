@@ -44,6 +44,8 @@ filters = filter_bar(clusters, lang)
 shown = apply_filters(clusters, filters, search_index(clusters, bundle.organizations))
 
 step = url_int("zoom", mf.MIN_STEP, mf.MAX_STEP)
+if not shown.empty:
+    frame = mf.within_world(frame, mf.view_state(shown["x"], shown["y"], frame))
 raw_cluster = st.query_params.get("cluster")
 selected, deck_key = url_click(
     "cluster",

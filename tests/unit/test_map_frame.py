@@ -48,6 +48,7 @@ def test_frame_by_screen() -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_fitted_view_shows_every_cluster_and_fills_the_frame(points, size: str) -> None:
     frame = mf.map_frame(SIZES[size])
+    frame = mf.within_world(frame, mf.view_state(points["x"], points["y"], frame))
     view = mf.view_state(points["x"], points["y"], frame)
     px = _pixels(points, view, frame)
     margin = mf.FIT_PADDING - 1
@@ -176,3 +177,13 @@ def test_cluster_layer_id_changes_with_data_and_picks() -> None:
     assert mv.picked_ids(event) == ["a"]
     assert not mv.is_cluster_layer("selected") and not mv.is_cluster_layer("clustersx")
     assert not mv.is_cluster_layer("selected-name", mv.LAYER_SELECTED)
+
+
+def test_frame_never_taller_than_the_world(points) -> None:
+    frame = mf.map_frame(SIZES["1280"])
+    fit = mf.view_state(points["x"], points["y"], frame)
+    inside = mf.within_world(frame, fit)
+    _, cy = mf.world_px(fit.longitude, fit.latitude, fit.zoom)
+    assert inside.height / 2 <= min(cy, 512 * 2**fit.zoom - cy) and inside.width == frame.width
+    assert inside.height >= 0.6 * SIZES["1280"]["vh"]
+    assert mf.within_world(frame, mf.View(20.0, 10.0, 3.0)) == frame
