@@ -12,17 +12,29 @@ from components.cached import custom_data, get_bundle, use_custom
 from components.data import DataError
 from components.i18n import t
 from components.problems import problem_sentence
-from components.registry import DEFAULT_PAGE, PRESENT_PAGE, sections
+from components.registry import DEFAULT_PAGE, PRESENT_PAGE, by_url_path, known_params, sections
+from components.router import default_alias
 from components.safe import escape_md, literal_md
-from components.widgets import begin_run, drop_unbound_params, flush_notices, language_switch
+from components.widgets import (
+    begin_run,
+    drop_unbound_params,
+    flush_notices,
+    language_switch,
+    remember_page_state,
+    restore_page_state,
+)
 
 ROOT = Path(__file__).parent
+FOCUS_CSS = (
+    "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"
+    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}</style>"
+)
 
 st.set_page_config(
     page_title="Cluster Atlas · 全球先进制造业集群图谱",
     page_icon=str(ROOT / "static" / "icon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 
 begin_run()
@@ -33,31 +45,36 @@ presenting = st.query_params.get("present") == "1"
 lang = language_switch(hidden=presenting)
 
 # Every page of components/registry.py, grouped by section (st.navigation stops auto-discovery).
-entries = {
-    t(f"nav.section.{section}", lang): [
-        (
-            spec,
-            st.Page(
-                spec.path,
-                title=t(spec.title_key, lang),
-                icon=spec.icon,
-                url_path=spec.url_path,
-                default=spec == DEFAULT_PAGE,
-            ),
+# The default page is served at "/"; a hidden alias makes its url_path ("/overview") open it too.
+nav: dict[str, list[st.Page]] = {}
+for section, specs in sections().items():
+    nav[t(f"nav.section.{section}", lang)] = [
+        st.Page(
+            spec.path,
+            title=t(spec.title_key, lang),
+            icon=spec.icon,
+            url_path="" if spec == DEFAULT_PAGE else spec.url_path,
+            default=spec == DEFAULT_PAGE,
         )
         for spec in specs
     ]
-    for section, specs in sections().items()
-}
+home = next(p for pages in nav.values() for p in pages if p.url_path == "")
+nav[next(iter(nav))].append(
+    default_alias(home, DEFAULT_PAGE.url_path, t(DEFAULT_PAGE.title_key, lang))
+)
+# One section: a flat list (Streamlit nests a section's items in a <div> inside the <ul>, which
+# screen readers and axe-core's "list" rule reject); several: grouped.
 page = st.navigation(
-    {section: [p for _, p in pairs] for section, pairs in entries.items()},
+    nav if len(nav) > 1 else next(iter(nav.values())),
     position="hidden" if presenting else "sidebar",
 )
-spec = next(s for pairs in entries.values() for s, p in pairs if p is page)
+spec = by_url_path(page.url_path)
 if presenting and spec != PRESENT_PAGE:  # ?present=1 means nothing elsewhere: drop it
     del st.query_params["present"]
     st.rerun()
 set_current_page(spec.url_path)
+# Clear keyboard focus rings on every control (a style-only st.html takes no space on the page).
+st.html(FOCUS_CSS)
 if not presenting:
     st.sidebar.caption(t("app.subtitle", lang))
 try:
@@ -90,6 +107,8 @@ if custom is not None:  # this session's uploaded clusters: say so on every page
             key="custom_reset",
         )
 briefing_sync.restore(lang)  # a briefing kept by the browser comes back after a reload
+restore_page_state(spec.url_path, spec.params)  # the sidebar and Back keep a page's state
 page.run()
 briefing_sync.mount()
-drop_unbound_params()
+drop_unbound_params(known_params())
+remember_page_state(spec.url_path, spec.params)

@@ -1,7 +1,8 @@
 """Filters and search over the named clusters: the frozen ``Filters``. No ``st.*``.
 
-Search is literal (no regex): the query must appear, after NFKC normalisation and case folding,
-in a cluster's names, lead industries or the names of its organisations, in either language.
+Search is literal (no regex): after NFKC normalisation and case folding, every word of the query
+(``basel health``) must appear in a cluster's text: its names, lead industries, place, country
+(``Switzerland``, ``瑞士``) and the names of its organisations, in either language.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.i18n import Lang, country_name
+from components.i18n import LANGS, Lang, country_name
 from components.safe import is_blank
 
 
@@ -37,11 +38,14 @@ def normalize_text(text: object) -> str:
 
 
 def search_index(clusters: pd.DataFrame, organizations: pd.DataFrame) -> pd.Series:
-    """Per ``cluster_id``, the searchable text: names, lead industries, organisation names."""
-    cols = ["name_zh", "name_en", "lead_industry_zh", "lead_industry_en"]
+    """Per ``cluster_id``, the searchable text: names, lead industries, place, country names in
+    both languages, organisation names."""
+    cols = ["name_zh", "name_en", "lead_industry_zh", "lead_industry_en", "place_en"]
     if clusters.empty:  # an empty list (e.g. a header-only file): an empty index of text
         return pd.Series([], index=pd.Index([], name="cluster_id"), dtype=object, name="search")
-    own = clusters.set_index("cluster_id")[cols].fillna("").astype(str)
+    own = clusters.set_index("cluster_id")[[c for c in cols if c in clusters]]
+    own = own.fillna("").astype(str)
+    own["_country"] = ["\n".join(country_name(c, lg) for lg in LANGS) for c in clusters["country"]]
     text = own.apply(lambda r: "\n".join(normalize_text(v) for v in r), axis=1)
     if len(organizations):
         orgs = organizations.assign(
@@ -63,10 +67,11 @@ def apply_filters(clusters: pd.DataFrame, filters: Filters, index: pd.Series) ->
         mask &= clusters["country"].isin(filters.countries)
     if filters.sectors:
         mask &= clusters["sector"].isin(filters.sectors)
-    query = normalize_text(filters.query)
-    if query and len(clusters):
+    words = normalize_text(filters.query).split()
+    if words and len(clusters):
         text = index.reindex(clusters["cluster_id"]).fillna("").astype(str)
-        mask &= pd.Series([query in value for value in text], index=clusters.index, dtype=bool)
+        for word in words:
+            mask &= text.str.contains(word, regex=False).to_numpy()
     return clusters[mask]
 
 

@@ -298,6 +298,43 @@ def country_polygons(collection: dict) -> dict[str, list[Polygon]]:
     return out
 
 
+def ring_centroid(ring: Ring) -> Point:
+    """Area centroid of a closed ring in plain lon/lat (vertex mean for a degenerate ring)."""
+    pts = _open(ring)
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=False):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(a) < 1e-12:
+        return sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+    return cx / (3 * a), cy / (3 * a)
+
+
+_LABELS: dict[int, tuple[dict, dict[str, tuple[float, float, float, float]]]] = {}
+
+
+def label_points(collection: dict) -> dict[str, tuple[float, float, float, float]]:
+    """``{iso3: (lon, lat, area, width)}``: where a country's name goes (the centroid of its
+    largest polygon, or the nearest vertex of it when the centroid falls outside), that
+    polygon's area (square degrees) and width (degrees). Computed once per collection."""
+    hit = _LABELS.get(id(collection))
+    if hit is not None and hit[0] is collection:
+        return hit[1]
+    out = {}
+    for code, polygons in country_polygons(collection).items():
+        main = max(polygons, key=lambda p: abs(ring_area(_open(p[0]))))
+        ring = main[0]
+        lon, lat = ring_centroid(ring)
+        if not point_in_polygons((lon, lat), [main]):
+            lon, lat = min(ring, key=lambda p: (p[0] - lon) ** 2 + (p[1] - lat) ** 2)
+        xs = [p[0] for p in ring]
+        out[code] = (lon, lat, abs(ring_area(_open(ring))), max(xs) - min(xs))
+    _LABELS[id(collection)] = (collection, out)
+    return out
+
+
 @cache
 def load_bboxes(path: Path = BBOX_FILE) -> dict[str, tuple[float, float, float, float]]:
     """``{iso3: (min_lon, min_lat, max_lon, max_lat)}`` from the shipped 50m bounding boxes."""

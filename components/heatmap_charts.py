@@ -23,6 +23,7 @@ BLUES = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#217
 ORANGES = ["#fff5eb", "#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801", "#8c2d04"]
 DIVERGING = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
 TOTAL_FILL = "#e9edf2"
+ZERO_FILL = "#d5dae0"  # a cell with no clusters, where a ratio (LQ) has no meaning
 RULE_COLOR = "#52606d"
 SELECT_COLOR = "#111111"
 CELL_FONT = 19
@@ -82,7 +83,8 @@ def _colour(values: pd.DataFrame, measure: Measure, source: Source, lang: Lang) 
         cap = math.log2(LQ_CAP)
         with np.errstate(divide="ignore"):
             z = np.log2(np.clip(arr, 1 / LQ_CAP, LQ_CAP))
-        z = np.where(np.isnan(arr), np.nan, z)
+        # No clusters: no colour on the LQ scale (grey, see _zero_cells), not its strongest blue.
+        z = np.where(np.isnan(arr) | (arr == 0), np.nan, z)
         ticks = [1 / LQ_CAP, 0.5, 1, 2, LQ_CAP]
         bar |= {
             "tickvals": [math.log2(v) for v in ticks],
@@ -161,6 +163,38 @@ def _totals_strip(
             name="totals",
         )
     )
+
+
+def _zero_cells(fig: go.Figure, counts: pd.DataFrame, x: list[str], y: list[str]) -> None:
+    """Grey cells where the count is 0 (drawn under nothing: the cell trace leaves them empty)."""
+    arr = counts.to_numpy()
+    z = [[1 if v == 0 else None for v in row] for row in arr]
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=y,
+            colorscale=[[0, ZERO_FILL], [1, ZERO_FILL]],
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hoverinfo="skip",
+            name="zero",
+        )
+    )
+
+
+def lq_example(counts: pd.DataFrame, min_count: int = 3) -> tuple[str, str, float] | None:
+    """A cell to explain the location quotient with: the highest LQ among cells holding at least
+    ``min_count`` clusters, as ``(sector, continent, lq)``."""
+    lq = measure_matrix(counts, "lq")
+    best = None
+    for s in counts.index:
+        for c in counts.columns:
+            v = lq.at[s, c]
+            if counts.at[s, c] >= min_count and not math.isnan(v) and (best is None or v > best[2]):
+                best = (s, c, float(v))
+    return best
 
 
 def _hit_layer(
@@ -289,6 +323,8 @@ def build_main_heatmap(
     fig = go.Figure()
     _grid(fig, text, _colour(values, measure, source, lang), x, y)
     _totals_strip(fig, counts, x, y, total)
+    if measure == "lq":
+        _zero_cells(fig, counts, x, y)
 
     measure_label = t(f"heatmap.measure.{measure}", lang)
     count_label = t("heatmap.hover.count", lang)
@@ -405,7 +441,7 @@ def main_table(counts: pd.DataFrame, measure: Measure, source: Source, lang: Lan
     values = values.astype(int) if measure == "count" else values.round(4)
     out = pd.DataFrame(
         {
-            "sector": list(counts.index),
+            t("heatmap.csv.sector_code", lang): list(counts.index),
             t("heatmap.csv.sector", lang): [sector_name(s, lang) for s in counts.index],
             t("heatmap.csv.measure", lang): t(f"heatmap.measure.{measure}", lang),
             t("heatmap.csv.source", lang): _source_label(source, counts, lang),
@@ -423,5 +459,38 @@ def country_table(counts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     out.columns = [sector_name(s, lang) for s in counts.columns]
     out[t("heatmap.csv.total_n", lang)] = counts.sum(axis=1).astype(int)
     out.insert(0, t("heatmap.csv.country", lang), [country_name(c, lang) for c in counts.index])
-    out.insert(0, "country", list(counts.index))
+    out.insert(0, t("heatmap.csv.country_code", lang), list(counts.index))
     return out.reset_index(drop=True)
+
+
+def compact(fig: go.Figure, on: bool = True) -> go.Figure:
+    """The grid for a phone (about 360 px): smaller numbers and labels, column labels slanted,
+    the colour bar laid flat under the grid, rows less tall. ``on=False`` returns ``fig``."""
+    if not on:
+        return fig
+    rows = len(fig.data[0].y) + 1 if fig.data and fig.data[0].y is not None else 7
+    fig.update_traces(textfont={"size": 12}, selector={"name": "cells"})
+    fig.update_traces(textfont={"size": 12}, selector={"name": "totals"})
+    fig.update_traces(
+        colorbar={
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.04,
+            "yanchor": "top",
+            "len": 0.95,
+            "thickness": 10,
+            "title": {"side": "top", "font": {"size": 12}},
+            "tickfont": {"size": 11},
+        },
+        selector={"name": "cells"},
+    )
+    fig.update_xaxes(tickangle=-50, tickfont={"size": 11})
+    fig.update_yaxes(tickfont={"size": 11})
+    fig.update_layout(
+        height=190 + 44 * rows,
+        title={"font": {"size": 15}, "subtitle": {"font": {"size": 12}}},
+        margin={"t": 150, "r": 4, "l": 4, "b": 70},
+        font={"size": 12},
+    )
+    return fig

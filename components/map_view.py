@@ -9,7 +9,10 @@ Filters and search live in ``components.filters``, the profile card in ``compone
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import pydeck as pdk
@@ -33,12 +36,16 @@ LAYER_OCEAN = "ocean"
 LAYER_COUNTRIES = "countries"
 LAYER_CLUSTERS = "clusters"
 LAYER_SELECTED = "selected"
+LAYER_LABELS = "labels"
+LAYER_SELECTED_NAME = "selected-name"
+LABEL_RGBA = [62, 76, 89, 255]
 
 OCEAN_RGB = [234, 241, 247]
 LAND_RGB = [218, 222, 227]
 BORDER_RGB = [255, 255, 255]
 POINT_ALPHA = 230
 HIGHLIGHT_RGBA = [31, 41, 51, 200]
+COUNTRY_ONLY_FILL = [255, 255, 255, 235]
 SELECTED_RGBA = [17, 24, 39, 255]
 PIXELS = pdk.types.String("pixels")  # a plain string would become a JS expression
 MAP_WIDTH, MAP_HEIGHT = 560, 480  # what fit_view assumes: the chart spans 3/5 of a wide page
@@ -94,26 +101,50 @@ def sector_rgba(sector: str) -> list[int]:
     return [*hex_to_rgb(SECTOR_COLORS[sector]), POINT_ALPHA]
 
 
-def point_rows(points: pd.DataFrame, lang: Lang) -> list[dict]:
-    """The scatter layer's data: position, colour and tooltip text per cluster.
+ALSO_LISTED = 4  # the tooltip names this many other clusters on the same spot, then counts
+
+
+def also_here(others: Sequence[str], names: Mapping[str, str], lang: Lang) -> str:
+    """The tooltip line naming the other clusters drawn on the same spot ("" when none)."""
+    if not others:
+        return ""
+    shown = [deck_text(names.get(c, c)) for c in others[:ALSO_LISTED]]
+    rest = len(others) - len(shown)
+    if rest:
+        shown.append(t("map.tooltip_more", lang, n=rest))
+    return t("map.tooltip_also", lang, names=join_list(shown, lang))
+
+
+def point_rows(
+    points: pd.DataFrame, lang: Lang, spots: Mapping[str, Sequence[str]] | None = None
+) -> list[dict]:
+    """The scatter layer's data: position, colour and tooltip text per cluster; ``spots`` (from
+    ``components.map_frame.spots``) names the clusters drawn on the same spot.
 
     Every text goes through :func:`components.safe.deck_text`: one line, and never a deck.gl
     expression (a cell starting ``@@=`` or ``@@#`` would otherwise be evaluated by the browser).
     """
     alt = other(lang)
+    names = dict(zip(points["cluster_id"], points[f"name_{lang}"], strict=True))
     rows = []
     for r in points.itertuples(index=False):
+        country_only = getattr(r, "geo_precision", "city") == "country"
         rows.append(
             {
                 "cluster_id": deck_text(r.cluster_id),
                 "x": float(r.x),
                 "y": float(r.y),
-                "color": sector_rgba(r.sector),
+                # Only the country is known: a hollow dot, ringed in the sector's colour.
+                "color": COUNTRY_ONLY_FILL if country_only else sector_rgba(r.sector),
+                "line": sector_rgba(r.sector) if country_only else [255, 255, 255, 255],
+                "lw": 3 if country_only else 1,
+                "tt_where": t("map.tooltip_country_only", lang) if country_only else "",
                 "tt_name": deck_text(getattr(r, f"name_{lang}")),
                 "tt_alt": deck_text(getattr(r, f"name_{alt}")),
                 "tt_country": deck_text(country_name(r.country, lang)),
                 "tt_sector": deck_text(sector_name(r.sector, lang)),
                 "tt_industry": deck_text(getattr(r, f"lead_industry_{lang}")),
+                "tt_more": also_here((spots or {}).get(r.cluster_id, ()), names, lang),
             }
         )
     return rows
@@ -128,6 +159,8 @@ def tooltip(lang: Lang) -> dict:
         '<div style="font-size:12px;color:#52606d;margin-bottom:4px">{tt_alt}</div>'
         "<div>{tt_country} · {tt_sector}</div>"
         f"<div>{label}{sep}{{tt_industry}}</div>"
+        '<div style="font-style:italic;color:#52606d">{tt_where}</div>'
+        '<div style="margin-top:4px;font-weight:600;color:#0b5394">{tt_more}</div>'
     )
     style = {
         "backgroundColor": "white",
@@ -164,16 +197,24 @@ def build_deck(
     *,
     view: pdk.ViewState | None = None,
     selected: pd.DataFrame | None = None,
+    cluster_layer: str = LAYER_CLUSTERS,
+    spots: Mapping[str, Sequence[str]] | None = None,
+    labels: Sequence[dict] = (),
 ) -> pdk.Deck:
     """The offline map: ocean, country shapes, clusters (one colour per sector), selected ring.
 
     ``points`` carries ``x``/``y`` from :func:`jitter_duplicates`; ``selected`` (0 or 1 row of it)
-    is drawn with a dark ring. No basemap, no tiles, nothing fetched.
+    is drawn with a dark ring; ``cluster_layer`` is the id of the clusters layer (see
+    :func:`cluster_layer_id`); ``spots`` lists overlapping clusters in the tooltips; ``labels``
+    (``{text, x, y}``: country and city names) are drawn under the points. No basemap, no tiles,
+    nothing fetched.
     """
     ocean = pdk.Layer(
         "SolidPolygonLayer",
         id=LAYER_OCEAN,
-        data=[{"polygon": [[-180, -85], [180, -85], [180, 85], [-180, 85]]}],
+        # Wider than the world: a view showing all clusters (they span nearly 300 degrees of
+        # longitude) reaches past the antimeridian on a narrow map; the Pacific goes on there.
+        data=[{"polygon": [[-540, -85], [540, -85], [540, 85], [-540, 85]]}],
         get_polygon="polygon",
         get_fill_color=OCEAN_RGB,
         pickable=False,
@@ -192,41 +233,51 @@ def build_deck(
     )
     dots = pdk.Layer(
         "ScatterplotLayer",
-        id=LAYER_CLUSTERS,
-        data=point_rows(points, lang),
+        id=cluster_layer,
+        data=point_rows(points, lang, spots),
         get_position=["x", "y"],
         get_fill_color="color",
-        get_line_color=[255, 255, 255, 255],
+        get_line_color="line",
         radius_units=PIXELS,
         get_radius=7,
         radius_min_pixels=5,
         radius_max_pixels=14,
         stroked=True,
         line_width_units=PIXELS,
-        get_line_width=1,
+        get_line_width="lw",
         pickable=True,
         auto_highlight=True,
         highlight_color=HIGHLIGHT_RGBA,
     )
-    ring_rows = []
+    ring_rows, name_rows = [], []
     if selected is not None and len(selected):
-        ring_rows = [{"x": float(selected["x"].iloc[0]), "y": float(selected["y"].iloc[0])}]
+        row = selected.iloc[0]
+        ring_rows = [
+            {"x": float(row["x"]), "y": float(row["y"]), "color": sector_rgba(row["sector"])}
+        ]
+        name_rows = [
+            {"x": float(row["x"]), "y": float(row["y"]), "text": deck_text(row[f"name_{lang}"])}
+        ]
+    # The open cluster: its dot redrawn larger, in full colour, with a dark ring, and its name.
     ring = pdk.Layer(
         "ScatterplotLayer",
         id=LAYER_SELECTED,
         data=ring_rows,
         get_position=["x", "y"],
         radius_units=PIXELS,
-        get_radius=11,
-        filled=False,
+        get_radius=10,
+        filled=True,
+        get_fill_color="color",
         stroked=True,
         line_width_units=PIXELS,
-        get_line_width=2.5,
+        get_line_width=3,
         get_line_color=SELECTED_RGBA,
         pickable=False,
     )
+    names = text_layer(LAYER_SELECTED_NAME, name_rows, size=15, dy=-22, weight=700, boxed=True)
+    place_names = text_layer(LAYER_LABELS, list(labels), size=12)
     return pdk.Deck(
-        layers=[ocean, land, dots, ring],
+        layers=[ocean, land, place_names, dots, ring, names],
         initial_view_state=view if view is not None else initial_view(points),
         # No basemap. ``map_style`` stays at pydeck's default ("__MAP_STYLE__"), which Streamlit
         # reads as "none"; ``map_style=None`` would make Streamlit 1.67 fetch a Carto style.
@@ -235,14 +286,85 @@ def build_deck(
     )
 
 
+def text_layer(
+    layer_id: str,
+    rows: list[dict],
+    *,
+    size: int,
+    dy: int = 0,
+    weight: int = 500,
+    boxed: bool = False,
+) -> pdk.Layer:
+    """Labels (``{text, x, y}`` rows) drawn offline: glyphs from the reader's own fonts (the
+    CJK fonts of ``FONT_FAMILY``) for exactly the characters in the data (``characterSet``
+    ``auto``), white halo or box so they read over land, points and borders."""
+    extra: dict = {}
+    if boxed:
+        extra = {
+            "background": True,
+            "get_background_color": [255, 255, 255, 235],
+            "background_padding": [6, 3, 6, 3],
+            "get_border_color": SELECTED_RGBA,
+            "get_border_width": 1,
+        }
+    return pdk.Layer(
+        "TextLayer",
+        id=layer_id,
+        data=rows,
+        get_position=["x", "y"],
+        get_text="text",
+        get_size=size,
+        size_units=PIXELS,
+        get_color=SELECTED_RGBA if boxed else LABEL_RGBA,
+        get_pixel_offset=[0, dy],
+        get_text_anchor=pdk.types.String("middle"),
+        get_alignment_baseline=pdk.types.String("center"),
+        font_family=pdk.types.String(FONT_FAMILY),
+        font_weight=weight,
+        character_set=pdk.types.String("auto"),
+        font_settings={"sdf": True},
+        outline_width=0 if boxed else 4,
+        outline_color=[255, 255, 255, 230],
+        pickable=False,
+        **extra,
+    )
+
+
+def is_cluster_layer(layer_id: object, base: str = LAYER_CLUSTERS) -> bool:
+    """Whether ``layer_id`` names the clusters layer (``clusters`` or ``clusters-<token>``)."""
+    return (
+        isinstance(layer_id, str)
+        and re.fullmatch(rf"{re.escape(base)}(-[0-9a-f]{{10}})?", layer_id) is not None
+    )
+
+
 def picked_ids(selection: object, layer_id: str = LAYER_CLUSTERS) -> list[str]:
-    """The ``cluster_id`` of every object picked in a pydeck selection event (none: ``[]``)."""
+    """The ``cluster_id`` of every object picked in a pydeck selection event (none: ``[]``).
+
+    Objects of any layer :func:`is_cluster_layer` accepts count (the id carries a token).
+    """
     try:
-        objects = selection["selection"]["objects"].get(layer_id) or []  # type: ignore[index]
+        by_layer = selection["selection"]["objects"]  # type: ignore[index]
+        objects = [o for k, v in by_layer.items() if is_cluster_layer(k, layer_id) for o in v or []]
     except (KeyError, TypeError, AttributeError):
         return []
     ids = [o.get("cluster_id") for o in objects if isinstance(o, dict)]
     return [i for i in ids if isinstance(i, str)]
+
+
+def cluster_layer_id(shown_ids: Sequence[str], selection: object) -> str:
+    """The clusters layer's id for this run: it changes with the points drawn and each new pick.
+
+    Streamlit (1.67) keeps a deck's selection in the browser as an index into the layer's data.
+    When the data changes (a filter), it points the kept index at whatever object now sits there
+    and reports that as the selection, so a later rerun opened a cluster nobody clicked, and a
+    click on the object now at that index only cleared the selection. While a selection is kept
+    it also fades every layer to 40 % opacity. A kept selection naming a layer id the new deck
+    does not have is dropped instead: a fresh id per data and per pick keeps every click about
+    the point under the pointer and the map unfaded (the ring marks the open cluster).
+    """
+    key = "\n".join(shown_ids) + "|" + ",".join(picked_ids(selection))
+    return f"{LAYER_CLUSTERS}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
 def selected_id(selection: object, layer_id: str = LAYER_CLUSTERS) -> str | None:
@@ -267,10 +389,16 @@ def legend_html(lang: Lang, counts: dict[str, int] | None = None) -> str:
         '<span style="width:14px;height:14px;border-radius:50%;border:2.5px solid #111827;'
         f'margin-right:6px"></span>{escape_html(t("map.legend_selected", lang))}</span>'
     )
+    hollow_text = escape_html(t("map.legend_country_only", lang))
+    hollow = (
+        '<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0">'
+        '<span style="width:12px;height:12px;border-radius:50%;border:3px solid #52606d;'
+        f'background:white;margin-right:6px"></span>{hollow_text}</span>'
+    )
     return (
         f'<div style="font-size:14px;line-height:1.6">'
         f'<div style="font-weight:600;margin-bottom:2px">{escape_html(t("map.legend", lang))}</div>'
-        f"{''.join(items)}{ring}</div>"
+        f"{''.join(items)}{ring}{hollow}</div>"
     )
 
 

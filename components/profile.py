@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from components.geo import haversine_km
-from components.i18n import Lang, continent_name, country_name, other, punct, sector_name, t
+from components.i18n import (
+    Lang,
+    continent_name,
+    country_name,
+    join_list,
+    other,
+    punct,
+    sector_name,
+    t,
+)
 from components.safe import escape_html, is_blank
 from components.sources import cite
 from components.vocab import jurisdictions
@@ -19,6 +28,29 @@ if TYPE_CHECKING:
     from components.data import Bundle
 
 MUTED = "color:#52606d"  # secondary text in the profile card
+NOTE_STYLE = (
+    "font-size:13px;background:#fff8e1;border-left:4px solid #b26a00;color:#3e2c00;"
+    "padding:5px 9px;margin:4px 0 8px;border-radius:3px"
+)  # an honesty note: what we inferred or derived, not the report
+
+# The fact rows that can be derived, by ``derived_fields`` column name → label key.
+DERIVED_LABELS: dict[str, str] = {
+    "country": "map.col.country",
+    "continent": "map.col.continent",
+    "sector": "map.col.sector",
+    "field_zh": "map.col.field_zh",
+    "lead_industry_zh": "map.profile.lead_industry_zh",
+    "lead_industry_en": "map.profile.lead_industry_en",
+    "place_en": "map.col.place",
+    "name_en": "map.col.name_en",
+}
+# Markers in the English name and the place that data/README.md documents.
+MARKERS: dict[str, tuple[str, str]] = {
+    "probable identification": ("name_en", "map.profile.note_identification"),
+    "not identified": ("name_en", "map.profile.note_not_identified"),
+    "(translation)": ("name_en", "map.profile.note_translation"),
+    "(inferred": ("place_en", "map.profile.note_place_inferred"),
+}
 
 
 def nearby(clusters: pd.DataFrame, cluster_id: str, n: int = 5) -> pd.DataFrame:
@@ -85,15 +117,45 @@ def _dl(rows: list[tuple[str, object]]) -> str:
     return f'<table style="{style}">{cells}</table>'
 
 
+def derived_fields(c: dict) -> list[str]:
+    """The columns of this cluster's row that were derived, not transcribed (``derived_fields``)."""
+    raw = c.get("derived_fields")
+    return [] if is_blank(raw) else [f for f in str(raw).split(";") if f]
+
+
+def honesty_notes(c: dict, lang: Lang) -> list[str]:
+    """Plain-text notes on what in this row is ours rather than the report's: an identification
+    or a translation (markers in ``name_en``), an inferred place, fields derived from a table
+    title (``derived_fields``)."""
+    notes = [
+        t(key, lang)
+        for marker, (column, key) in MARKERS.items()
+        if marker in str(c.get(column) or "")
+    ]
+    if c.get("geo_precision") == "country":
+        notes.append(t("map.profile.note_country_only", lang))
+    derived = [f for f in derived_fields(c) if f in DERIVED_LABELS]
+    if derived:
+        labels = [t(DERIVED_LABELS[f], lang) for f in derived]
+        source = cite(str(c.get("source_ref", "")), lang)
+        notes.append(
+            t("map.profile.note_derived", lang, fields=join_list(labels, lang), source=source)
+        )
+    return notes
+
+
 def _facts(c: dict, lang: Lang) -> list[tuple[str, object]]:
-    """The cluster's own fields, labelled, category names in both languages."""
+    """The cluster's own fields, labelled, category names in both languages; a derived field's
+    value is marked as such."""
     alt = other(lang)
     annex, precision = c.get("annex_no"), c.get("geo_precision")
+    derived = set(derived_fields(c))
+    mark = t("map.profile.derived_mark", lang)
 
     def both(fn: Callable[[str, Lang], str], code: object) -> str:
         return f"{fn(str(code), lang)} · {fn(str(code), alt)}"
 
-    return [
+    rows = [
         (t("map.col.country", lang), both(country_name, c["country"])),
         (t("map.col.continent", lang), both(continent_name, c["continent"])),
         (t("map.col.sector", lang), both(sector_name, c["sector"])),
@@ -112,6 +174,16 @@ def _facts(c: dict, lang: Lang) -> list[tuple[str, object]]:
         (t("map.col.annex_no", lang), None if is_blank(annex) else int(float(annex))),
         (t("map.col.source", lang), cite(str(c.get("source_ref", "")), lang)),
         (t("map.col.cluster_id", lang), c.get("cluster_id")),
+    ]
+    columns = ["country", "continent", "sector", "field_zh", "lead_industry_zh", "lead_industry_en"]
+    return [
+        (
+            label,
+            f"{value} {mark}"
+            if i < len(columns) and columns[i] in derived and not is_blank(value)
+            else value,
+        )
+        for i, (label, value) in enumerate(rows)
     ]
 
 
@@ -192,6 +264,7 @@ def profile_html(p: Profile, lang: Lang) -> str:
         '<div style="line-height:1.45">'
         + name
         + f'<div style="font-size:14px;{MUTED};margin-bottom:6px">{alt_name}</div>'
+        + "".join(f'<div style="{NOTE_STYLE}">{h(n)}</div>' for n in honesty_notes(c, lang))
         + _dl(_facts(c, lang))
         + _section(t("map.profile.orgs", lang))
         + _orgs_html(p.organizations, lang)

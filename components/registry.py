@@ -15,12 +15,19 @@ SECTIONS: tuple[str, ...] = ("explore", "report", "present", "data")  # nav.sect
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its script, URL path, catalogue key of its title, icon and navigation section."""
+    """One page: its script, URL path, icon, navigation section and the URL parameters it owns.
+
+    ``params``: the query parameters the page's widgets read and write (``tests/app`` checks the
+    list against what the page binds). The frame remembers them per session when the reader
+    leaves the page and puts them back when the page is reopened without any of them; a
+    parameter another page owns is dropped without a notice (Back keeps the last page's query).
+    """
 
     path: str
     url_path: str
     icon: str
     section: str
+    params: tuple[str, ...] = ()
 
     @property
     def title_key(self) -> str:
@@ -30,16 +37,70 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "overview", ":material/dashboard:", "explore"),
-    PageSpec("pages/map.py", "map", ":material/public:", "explore"),
-    PageSpec("pages/heatmap.py", "heatmap", ":material/grid_on:", "explore"),
-    PageSpec("pages/compare.py", "compare", ":material/compare_arrows:", "explore"),
-    PageSpec("pages/policies.py", "policies", ":material/timeline:", "report"),
-    PageSpec("pages/trends.py", "trends", ":material/trending_up:", "report"),
-    PageSpec("pages/present.py", "present", ":material/slideshow:", "present"),
-    PageSpec("pages/data.py", "data", ":material/dataset:", "data"),
+    PageSpec(
+        "pages/map.py",
+        "map",
+        ":material/public:",
+        "explore",
+        params=("continent", "country", "sector", "q", "cluster", "zoom"),
+    ),
+    PageSpec(
+        "pages/heatmap.py",
+        "heatmap",
+        ":material/grid_on:",
+        "explore",
+        params=("source", "measure", "cell", "hm_continent", "hm_all"),
+    ),
+    PageSpec(
+        "pages/compare.py",
+        "compare",
+        ":material/compare_arrows:",
+        "explore",
+        params=("regions", "group"),
+    ),
+    PageSpec(
+        "pages/policies.py",
+        "policies",
+        ":material/timeline:",
+        "report",
+        params=("jurisdiction", "theme", "period", "q", "policy"),
+    ),
+    PageSpec(
+        "pages/trends.py",
+        "trends",
+        ":material/trending_up:",
+        "report",
+        params=("trend", "view", "q"),
+    ),
+    PageSpec(
+        "pages/present.py",
+        "present",
+        ":material/slideshow:",
+        "present",
+        params=("deck", "slide", "present"),
+    ),
+    PageSpec(
+        "pages/data.py", "data", ":material/dataset:", "data", params=("table", "upload_mode")
+    ),
 )
 DEFAULT_PAGE: PageSpec = PAGES[0]  # served at "/"
 PRESENT_PAGE: PageSpec = next(p for p in PAGES if p.url_path == "present")  # presenter mode
+FRAME_PARAMS: tuple[str, ...] = ("lang",)  # read by app.py on every page
+
+
+def by_url_path(url_path: str) -> PageSpec:
+    """The page served at ``/<url_path>`` (``""``: the default page)."""
+    for spec in PAGES:
+        if spec.url_path == url_path:
+            return spec
+    if url_path == "":
+        return DEFAULT_PAGE
+    raise KeyError(url_path)
+
+
+def known_params() -> set[str]:
+    """Every query parameter some page (or the frame) owns."""
+    return {*FRAME_PARAMS, *(p for spec in PAGES for p in spec.params)}
 
 
 def by_path(path: str) -> PageSpec:

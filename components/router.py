@@ -10,6 +10,10 @@ How: ``app.py`` calls :func:`mark_routed` on every run. A page calls :func:`requ
 (through ``widgets.current_lang``) first; a run without the mark switches the process to
 navigation mode, as the first ``st.navigation`` call would, and re-runs through ``app.py``.
 ``tests/app/test_router.py`` fails if the workaround stops being needed or stops working.
+
+The default page: Streamlit serves ``st.Page(..., default=True)`` at ``/`` only; its own
+``url_path`` then answers "Page not found". :func:`default_alias` is a hidden page at that path
+which switches to the default page, so the documented ``/overview`` opens the overview too.
 """
 
 from __future__ import annotations
@@ -24,6 +28,15 @@ _ROUTED = "_routed"
 def mark_routed() -> None:
     """Record that this session's runs go through ``app.py`` (called by the router each run)."""
     st.session_state[_ROUTED] = True
+
+
+def default_alias(default: st.Page, url_path: str, title: str) -> st.Page:
+    """A hidden page at ``/<url_path>`` that opens ``default`` (served at ``/``), URL state kept."""
+
+    def _open_default() -> None:
+        st.switch_page(default, query_params=st.query_params.to_dict())
+
+    return st.Page(_open_default, title=title, url_path=url_path, visibility="hidden")
 
 
 def require_router() -> None:

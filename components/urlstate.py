@@ -61,6 +61,15 @@ def parse_slug(raw: str | None, valid: Iterable[str] | None = None) -> Parsed:
     return Parsed(None, (raw,))
 
 
+def parse_int(raw: str | None, lo: int, hi: int, default: int) -> Parsed:
+    """A whole number in ``[lo, hi]`` (``-2``, ``3``); ``default`` when absent or not one."""
+    if raw is None or raw == "":
+        return Parsed(default)
+    if re.fullmatch(r"-?[0-9]{1,3}", raw) and lo <= int(raw) <= hi:
+        return Parsed(int(raw))
+    return Parsed(default, (raw,))
+
+
 def encode(value: object) -> str:
     """The query-string form of a parsed value (lists joined with commas)."""
     if isinstance(value, list | tuple):

@@ -7,7 +7,7 @@ only what differs. A malformed value is dropped with a small notice, never an ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import streamlit as st
@@ -50,12 +50,23 @@ def flush_notices() -> None:
 
 
 def _init(name: str, parsed: urlstate.Parsed) -> str:
+    """The widget key for ``name``: set from the URL the first time, then re-sent every run.
+
+    Re-sending (setting the key to its own value before the widget is drawn) makes Streamlit send
+    the value to the browser on every run. Without it, the browser can show the widget's default
+    instead of the URL's value when a quick rerun (the map's size probe, a fast click) overtakes
+    the first run, and (1.67 keeps a radio's value in the browser as its *label*) a radio shows
+    nothing chosen after the language switch changes its labels: read with the last run's labels,
+    the value is sent again under the new ones.
+    """
     key = f"url_{name}"
     _seen(name)
     if key not in st.session_state:
         st.session_state[key] = parsed.value
         for raw in parsed.rejected:
             _notice(name, raw)
+    else:
+        st.session_state[key] = st.session_state[key]
     return key
 
 
@@ -69,14 +80,38 @@ def sync(name: str, value: object, default: object) -> None:
         st.query_params[name] = urlstate.encode(value)
 
 
-def drop_unbound_params() -> None:
-    """Remove query parameters no widget of this run claimed, then show the run's one notice."""
+def drop_unbound_params(known: Collection[str] = ()) -> None:
+    """Remove query parameters no widget of this run claimed: with a notice, unless ``known``
+    (another page's parameter, left in the URL by Back or a link, is not an error)."""
     seen = st.session_state.get(_SEEN, set())
     for name in list(st.query_params.keys()):
         if name not in seen:
-            _notice(name, st.query_params.get(name) or "")
+            if name not in known:
+                _notice(name, st.query_params.get(name) or "")
             del st.query_params[name]
     flush_notices()
+
+
+_MEMORY = "_page_memory"  # {url_path: {param: raw value}}: each page's URL state when last left
+_PAGE_LAST = "_page_last"  # the page of the previous run
+
+
+def restore_page_state(page: str, owned: Sequence[str]) -> None:
+    """Reopening ``page`` without any of its ``owned`` parameters (the sidebar, Back) brings back
+    the URL state it had when last shown in this session. Call before the page runs."""
+    entering = st.session_state.get(_PAGE_LAST) != page
+    st.session_state[_PAGE_LAST] = page
+    if not entering or any(name in st.query_params for name in owned):
+        return
+    for name, raw in st.session_state.get(_MEMORY, {}).get(page, {}).items():
+        st.query_params[name] = raw
+        st.session_state.pop(f"url_{name}", None)  # a widget state left over re-reads the URL
+
+
+def remember_page_state(page: str, owned: Sequence[str]) -> None:
+    """Keep ``page``'s ``owned`` parameters as they are after its run (see restore)."""
+    memory = st.session_state.setdefault(_MEMORY, {})
+    memory[page] = {name: st.query_params[name] for name in owned if name in st.query_params}
 
 
 def current_lang() -> Lang:
@@ -176,12 +211,37 @@ def url_multiselect(
     return value
 
 
+def url_toggle(name: str, label: str, container: Any = st, **kwargs: Any) -> bool:
+    """A toggle bound to ``?name=1`` (off: left out of the URL)."""
+    raw = st.query_params.get(name)
+    rejected = () if raw in (None, "", "0", "1") else (raw,)
+    key = _init(name, urlstate.Parsed(raw == "1", rejected))
+    value = bool(container.toggle(label, key=key, **kwargs))
+    sync(name, "1" if value else "", "")
+    return value
+
+
 def url_text_input(name: str, label: str, container: Any = st, **kwargs: Any) -> str:
     """A text input bound to ``?name=text`` (control characters dropped, length capped)."""
     key = _init(name, urlstate.parse_text(st.query_params.get(name)))
     value = container.text_input(label, key=key, max_chars=urlstate.MAX_TEXT, **kwargs)
     sync(name, value, "")
     return value
+
+
+def url_int(name: str, lo: int, hi: int, default: int = 0) -> int:
+    """A whole number kept in ``?name=`` (no widget: buttons change it with :func:`set_int`)."""
+    _seen(name)
+    parsed = urlstate.parse_int(st.query_params.get(name), lo, hi, default)
+    for raw in parsed.rejected:
+        _notice(name, raw)
+    sync(name, parsed.value, default)
+    return parsed.value  # type: ignore[return-value]
+
+
+def set_int(name: str, value: int, default: int = 0) -> None:
+    """Set :func:`url_int`'s number (a button callback)."""
+    sync(name, value, default)
 
 
 def url_slug(name: str, valid: Sequence[str]) -> str | None:
@@ -199,6 +259,7 @@ def url_click(
     chart_key: str,
     valid: Callable[[str], bool],
     picked: Callable[[object], Sequence[str]],
+    variant: str = "",
 ) -> tuple[str | None, str]:
     """The item selected by clicking a chart, kept in ``?name=``; returns ``(value, key)``.
 
@@ -206,11 +267,12 @@ def url_click(
     ``st.session_state[key]``) into item ids; ``valid`` says whether an id (from a click or the
     URL) exists. A shared link, a drill-down link or Back sets the value through the URL; a
     new click sets it; :func:`set_click` (a list, a close button) sets it from elsewhere. Rules
-    in :func:`components.urlstate.next_click`.
+    in :func:`components.urlstate.next_click`. A different ``variant`` gives the chart a fresh
+    key (the browser mounts it anew), keeping the selected value.
     """
     _seen(name)
     state_key, gen_key = f"_click_{chart_key}", f"_click_gen_{chart_key}"
-    key = f"{chart_key}_{st.session_state.get(gen_key, 0)}"
+    key = f"{chart_key}_{st.session_state.get(gen_key, 0)}{variant}"
     state = st.session_state.get(state_key, urlstate.Click())
     state, rejected = urlstate.next_click(
         state, st.query_params.get(name), picked(st.session_state.get(key)), valid

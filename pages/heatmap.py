@@ -11,7 +11,9 @@ from components.display import show_fig
 from components.heatmap_charts import (
     build_country_heatmap,
     build_main_heatmap,
+    compact,
     country_table,
+    lq_example,
     main_table,
 )
 from components.i18n import continent_name, country_name, join_list, sector_name, t
@@ -19,6 +21,7 @@ from components.matrices import (
     MEASURES,
     SOURCES,
     cell_clusters,
+    cell_code,
     cell_summary,
     clicked_cells,
     country_matrix,
@@ -26,15 +29,31 @@ from components.matrices import (
     source_matrices,
 )
 from components.safe import escape_md
-from components.vocab import CONTINENTS
-from components.widgets import current_lang, set_click, url_click, url_multiselect, url_radio
+from components.viewport import scroll_here, viewport
+from components.vocab import CONTINENTS, SECTORS
+from components.widgets import (
+    current_lang,
+    set_click,
+    sync,
+    url_click,
+    url_multiselect,
+    url_radio,
+    url_toggle,
+)
 
 CHART_KEY = "hm_main_chart"
+PICK = "hm_cell_pick"
 SMALL_CONTINENT = 10  # below this many clusters a continent's LQs are flagged as volatile
+BESIDE_MIN_WIDTH = 1200  # content width from which the drill-down sits beside the grid
+TOP_COUNTRIES = 15  # the country heatmap shows this many countries unless "show all"
+PHONE_MAX_WIDTH = 600  # below this content width the heatmaps are drawn compact
 
 lang = current_lang()
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
 st.title(t("heatmap.title", lang))
+size = viewport("hm_viewport")
+beside = size is not None and size["w"] >= BESIDE_MIN_WIDTH
+narrow = size is not None and size["w"] < PHONE_MAX_WIDTH  # a phone: compact grids
 st.caption(t("heatmap.intro", lang, total=int(bundle.sector_continent["clusters"].sum())))
 by_source = source_matrices(bundle.sector_continent, bundle.clusters)
 
@@ -60,84 +79,127 @@ measure = url_radio(
 )
 
 
-# --- selected cell: ?cell= (a link) or a click on the chart -------------------------------------
+# --- selected cell: ?cell= (a link), a click on the chart or the cell picker ------------------
 cell_value, chart_key = url_click(
     "cell", CHART_KEY, valid=lambda c: parse_cell(c) is not None, picked=clicked_cells
 )
 cell = parse_cell(cell_value)
 
 
-# --- main heatmap -------------------------------------------------------------------------------
+# --- main heatmap and its drill-down (beside it on a wide screen, below it and scrolled to) ------
 counts = by_source[source]
 shown = "count" if source == "difference" else measure
 refs = [] if source == "named" else ["figure 2-1"]
 named_source = cluster_list_source(bundle.clusters, lang)
 computed = None if source == "published" else named_source
-show_fig(
-    build_main_heatmap(counts, measure, source, lang, selected=cell),
-    key=chart_key,
-    name=f"heatmap_{source}_{shown}",
-    source=source_line(lang, refs, computed),
-    lang=lang,
-    table=main_table(counts, measure, source, lang),
-    on_select="rerun",
-    selection_mode="points",
-)
-st.markdown(t(f"heatmap.explain.{'difference' if source == 'difference' else measure}", lang))
-if shown == "lq":
-    small = [c for c in CONTINENTS if 0 < counts[c].sum() < SMALL_CONTINENT]
-    if small:
-        st.caption(
+grid, detail = st.columns([3, 2], gap="medium") if beside else (st.container(), st.container())
+with grid:
+    show_fig(
+        compact(build_main_heatmap(counts, measure, source, lang, selected=cell), narrow),
+        key=chart_key,
+        name=t(
+            "heatmap.file.main",
+            lang,
+            source=t(f"heatmap.file.source.{source}", lang),
+            measure=t(f"heatmap.file.measure.{shown}", lang),
+        ),
+        source=source_line(lang, refs, computed),
+        lang=lang,
+        table=main_table(counts, measure, source, lang),
+        on_select="rerun",
+        selection_mode="points",
+    )
+    st.markdown(t(f"heatmap.explain.{'difference' if source == 'difference' else measure}", lang))
+    if shown == "lq":
+        example = lq_example(counts)
+        if example is not None:
+            s_code, c_code, value = example
+            st.markdown(
+                t(
+                    "heatmap.explain.lq_example",
+                    lang,
+                    sector=sector_name(s_code, lang),
+                    continent=continent_name(c_code, lang),
+                    lq=f"{value:.2f}",
+                    pct=round((value - 1) * 100),
+                )
+            )
+        small = [c for c in CONTINENTS if 0 < counts[c].sum() < SMALL_CONTINENT]
+        if small:
+            st.caption(
+                t(
+                    "heatmap.lq_small",
+                    lang,
+                    names=join_list((continent_name(c, lang) for c in small), lang),
+                    counts=join_list(
+                        (f"{continent_name(c, lang)} {int(counts[c].sum())}" for c in small), lang
+                    ),
+                )
+            )
+
+with detail:
+    # A control to pick a cell without the mouse (the chart's cells are not keyboard-reachable).
+    codes = [cell_code(s_, c_) for s_ in SECTORS for c_ in CONTINENTS]
+    st.session_state[PICK] = cell_value
+    st.selectbox(
+        t("heatmap.cell.pick", lang),
+        codes,
+        index=None,
+        key=PICK,
+        format_func=lambda code: t(
+            "heatmap.cell.option",
+            lang,
+            sector=sector_name(parse_cell(code)[0], lang),
+            continent=continent_name(parse_cell(code)[1], lang),
+            n=int(counts.at[parse_cell(code)[0], parse_cell(code)[1]]),
+        ),
+        on_change=lambda: set_click(CHART_KEY, st.session_state.get(PICK)),
+        placeholder=t("heatmap.cell.pick_placeholder", lang),
+    )
+    if cell is None:
+        st.info(t("heatmap.cell.prompt", lang), icon=":material/touch_app:")
+    else:
+        sector, continent = cell
+        if not beside:
+            scroll_here(cell_value or "", key="hm_scroll")
+        st.header(
             t(
-                "heatmap.lq_small",
+                "heatmap.cell.heading",
                 lang,
-                names=join_list((continent_name(c, lang) for c in small), lang),
-                counts=join_list(
-                    (f"{continent_name(c, lang)} {int(counts[c].sum())}" for c in small), lang
-                ),
+                sector=sector_name(sector, lang),
+                continent=continent_name(continent, lang),
             )
         )
-
-# --- drill-down ---------------------------------------------------------------------------------
-if cell is None:
-    st.info(t("heatmap.cell.prompt", lang), icon=":material/touch_app:")
-else:
-    sector, continent = cell
-    head, clear = st.columns([4, 1], vertical_alignment="bottom")
-    head.subheader(
-        t(
-            "heatmap.cell.heading",
-            lang,
-            sector=sector_name(sector, lang),
-            continent=continent_name(continent, lang),
+        st.button(
+            t("heatmap.cell.clear", lang),
+            on_click=set_click,
+            args=(CHART_KEY, None),
+            key="hm_clear",
+            icon=":material/close:",
         )
-    )
-    clear.button(
-        t("heatmap.cell.clear", lang), on_click=set_click, args=(CHART_KEY, None), key="hm_clear"
-    )
-    summary = cell_summary(by_source, sector, continent)
-    st.markdown(t("heatmap.cell.counts", lang, **summary))
-    if summary["unnamed"] > 0:
-        st.info(t("heatmap.cell.unnamed", lang, n=summary["unnamed"]), icon=":material/help:")
-    elif summary["unnamed"] < 0:
-        st.warning(t("heatmap.cell.extra", lang, n=-summary["unnamed"]))
-    members = cell_clusters(bundle.clusters, sector, continent)
-    if members.empty:
-        st.caption(t("heatmap.cell.none", lang))
-    cols = st.columns(2)
-    for i, row in enumerate(members.itertuples(index=False)):
-        name = getattr(row, f"name_{lang}")
-        cols[i % 2].page_link(
-            "pages/map.py",
-            label=escape_md(f"{name} · {country_name(row.country, lang)}"),
-            icon=":material/location_on:",
-            help=t("heatmap.cell.links_help", lang),
-            query_params={"cluster": row.cluster_id, "lang": lang},
-        )
+        summary = cell_summary(by_source, sector, continent)
+        st.markdown(t("heatmap.cell.counts", lang, **summary))
+        if summary["unnamed"] > 0:
+            st.info(t("heatmap.cell.unnamed", lang, n=summary["unnamed"]), icon=":material/help:")
+        elif summary["unnamed"] < 0:
+            st.warning(t("heatmap.cell.extra", lang, n=-summary["unnamed"]))
+        members = cell_clusters(bundle.clusters, sector, continent)
+        if members.empty:
+            st.caption(t("heatmap.cell.none", lang))
+        cols = st.columns(1 if beside else 2)
+        for i, row in enumerate(members.itertuples(index=False)):
+            name = getattr(row, f"name_{lang}")
+            cols[i % len(cols)].page_link(
+                "pages/map.py",
+                label=escape_md(f"{name} · {country_name(row.country, lang)}"),
+                icon=":material/location_on:",
+                help=t("heatmap.cell.links_help", lang),
+                query_params={"cluster": row.cluster_id, "lang": lang},
+            )
 
 # --- country × sector ---------------------------------------------------------------------------
 st.divider()
-st.subheader(t("heatmap.country.heading", lang))
+st.header(t("heatmap.country.heading", lang))
 chosen = url_multiselect(
     "hm_continent",
     t("heatmap.country.filter", lang),
@@ -147,12 +209,22 @@ chosen = url_multiselect(
 )
 by_country = country_matrix(bundle.clusters, chosen)
 if by_country.empty:
+    sync("hm_all", "", "")
     st.info(t("heatmap.country.empty", lang))
 else:
+    n_countries = len(by_country)
+    if n_countries > TOP_COUNTRIES:
+        show_all = url_toggle("hm_all", t("heatmap.country.show_all", lang, n=n_countries))
+    else:
+        show_all = True
+        sync("hm_all", "", "")  # nothing to toggle: a stale ?hm_all= is dropped quietly
+    table_rows = by_country if show_all else by_country.head(TOP_COUNTRIES)
+    if not show_all:
+        st.caption(t("heatmap.country.top_note", lang, top=TOP_COUNTRIES, n=n_countries))
     show_fig(
-        build_country_heatmap(by_country, lang),
+        compact(build_country_heatmap(table_rows, lang), narrow),
         key="hm_country_chart",
-        name="heatmap_country_sector",
+        name=t("heatmap.file.country", lang),
         source=source_line(lang, computed_from=named_source),
         lang=lang,
         table=country_table(by_country, lang),

@@ -1,8 +1,10 @@
 """Map explorer: named clusters on an offline world map; filters, search and the open profile in
 the URL (``?continent=EU&sector=biomed&q=Basel&cluster=basel-health-valley``)."""
 
+import pydeck as pdk
 import streamlit as st
 
+from components import map_frame as mf
 from components import map_view as mv
 from components import profile as pf
 from components.briefing_store import briefing_button
@@ -14,13 +16,25 @@ from components.geo import load_countries
 from components.i18n import join_list, t
 from components.matrices import reconciliation
 from components.safe import escape_md
-from components.widgets import current_lang, filter_bar, set_click, url_click
+from components.viewport import viewport
+from components.widgets import current_lang, filter_bar, set_click, set_int, url_click, url_int
 
 DECK_KEY = "map_deck"
 PICK = "map_pick"
+NONCE = "_map_view_nonce"  # button presses: a pressed button re-applies the whole view
+
+
+def zoom_to(step: int) -> None:
+    """Zoom buttons: set the zoom step (URL ``?zoom=``) and re-apply the view."""
+    set_int("zoom", max(mf.MIN_STEP, min(mf.MAX_STEP, step)))
+    st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
+
 
 lang = current_lang()
 st.title(t("map.title", lang))
+# The map is sized to the screen; a new size mounts a new deck (Streamlit does not reliably move
+# a deck's view to a new initial view while it is being mounted).
+frame = mf.map_frame(viewport("map_viewport"))
 st.caption(t("map.intro", lang))
 
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
@@ -30,8 +44,17 @@ ids = set(clusters["cluster_id"])
 filters = filter_bar(clusters, lang)
 shown = apply_filters(clusters, filters, search_index(clusters, bundle.organizations))
 
+step = url_int("zoom", mf.MIN_STEP, mf.MAX_STEP)
+if not shown.empty:
+    frame = mf.within_world(frame, mf.view_state(shown["x"], shown["y"], frame))
 raw_cluster = st.query_params.get("cluster")
-selected, deck_key = url_click("cluster", DECK_KEY, valid=ids.__contains__, picked=mv.picked_ids)
+selected, deck_key = url_click(
+    "cluster",
+    DECK_KEY,
+    valid=ids.__contains__,
+    picked=mv.picked_ids,
+    variant=f"_{frame.width}x{frame.height}",
+)
 if raw_cluster and raw_cluster not in ids:
     st.warning(t("map.bad_cluster", lang, value=escape_md(raw_cluster[:60])), icon="⚠️")
 
@@ -47,18 +70,78 @@ notes = mv.unnamed_notes(reconciliation(bundle), lang)
 tab_map, tab_table = st.tabs([t("map.tab_map", lang), t("map.tab_table", lang)])
 
 with tab_map:
-    left, right = st.columns([3, 2], gap="medium")
+    if frame.beside:
+        left, right = st.columns([3, 2], gap="small")
+    else:
+        left = right = st.container()
     with left:
         ring = clusters[clusters["cluster_id"] == selected] if selected else None
+        focus = None if ring is None or ring.empty else (ring["x"].iloc[0], ring["y"].iloc[0])
+        view = mf.view_state(
+            shown["x"],
+            shown["y"],
+            frame,
+            step=step,
+            focus=focus,
+            nonce=st.session_state.get(NONCE, 0),
+        )
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                t("map.zoom_in", lang),
+                icon=":material/zoom_in:",
+                key="map_zoom_in",
+                on_click=zoom_to,
+                args=(step + 1,),
+                disabled=step >= mf.MAX_STEP,
+            )
+            st.button(
+                t("map.zoom_out", lang),
+                icon=":material/zoom_out:",
+                key="map_zoom_out",
+                on_click=zoom_to,
+                args=(step - 1,),
+                disabled=step <= mf.MIN_STEP,
+            )
+            st.button(
+                t("map.zoom_reset", lang),
+                icon=":material/zoom_out_map:",
+                key="map_zoom_all",
+                on_click=zoom_to,
+                args=(0,),
+            )
+        spots = mf.spots(shown, view.zoom)
+        countries = load_countries()
+        labels = mf.country_labels(
+            countries, lang, view, frame, first=list(shown["country"].value_counts().index)
+        ) + mf.city_labels(shown, view, frame)
+        layer_id = mv.cluster_layer_id(list(shown["cluster_id"]), st.session_state.get(deck_key))
+        deck = mv.build_deck(
+            shown,
+            countries,
+            lang,
+            selected=ring,
+            cluster_layer=layer_id,
+            spots=spots,
+            labels=labels,
+            view=pdk.ViewState(
+                latitude=view.latitude,
+                longitude=view.longitude,
+                zoom=view.zoom,
+                min_zoom=mf.MIN_ZOOM,
+                max_zoom=mf.MAX_ZOOM,
+            ),
+        )
         st.pydeck_chart(
-            mv.build_deck(shown, load_countries(), lang, selected=ring),
+            deck,
             on_select="rerun",
             selection_mode="single-object",
             key=deck_key,
-            height=mv.MAP_HEIGHT,
+            height=frame.height,
             width="stretch",
             alt=t("map.alt", lang),
         )
+        if not shown.empty:
+            st.caption(t("map.spots", lang, n=mf.spot_count(shown, view.zoom)))
         st.html(mv.legend_html(lang, shown["sector"].value_counts().to_dict()))
         st.caption(source)
         briefing_button("map_deck", lang, source=source, key="map_brief")
@@ -83,16 +166,36 @@ with tab_map:
         if card is None:
             st.info(t("map.click_hint", lang), icon=":material/touch_app:")
         else:
-            st.button(
-                t("map.close", lang),
-                on_click=set_click,
-                args=(DECK_KEY, None),
-                icon=":material/close:",
-                key="map_close",
-            )
+            with st.container(horizontal=True, gap="small"):
+                st.button(
+                    t("map.close", lang),
+                    on_click=set_click,
+                    args=(DECK_KEY, None),
+                    icon=":material/close:",
+                    key="map_close",
+                )
+                st.button(
+                    t("map.zoom_to", lang),
+                    on_click=zoom_to,
+                    args=(max(step, mf.FOCUS_STEP),),
+                    icon=":material/my_location:",
+                    key="map_zoom_to",
+                )
             if selected not in set(shown["cluster_id"]):
                 st.caption(t("map.outside_filter", lang))
             st.html(pf.profile_html(card, lang))
+            same = [c for c in spots.get(selected, []) if c in names]
+            if same:
+                st.markdown(f"**{t('map.same_spot', lang)}**")
+            for cid in same:
+                st.button(
+                    escape_md(names[cid]),
+                    key=f"map_same_{cid}",
+                    on_click=set_click,
+                    args=(DECK_KEY, cid),
+                    type="tertiary",
+                    icon=":material/layers:",
+                )
             st.markdown(f"**{t('map.profile.nearby', lang)}**")
             if card.nearby.empty:
                 st.caption(t("map.profile.no_nearby", lang))

@@ -64,7 +64,7 @@ for col, by, title in (
     (right, "sector", "overview.by_sector"),
 ):
     with col:
-        st.subheader(t(title, lang))
+        st.header(t(title, lang))
         cov = ov.coverage(bundle, by)
         show_fig(
             ov.build_coverage_bar(cov, by, lang),
@@ -75,7 +75,7 @@ for col, by, title in (
             table=ov.coverage_table(cov, by, lang),
         )
 
-st.subheader(t("overview.trends", lang, n=head.trends))
+st.header(t("overview.trends", lang, n=head.trends))
 for row in bundle.trends.sort_values("trend_no").itertuples(index=False):
     st.markdown(f"**{int(row.trend_no)}.** {escape_md(getattr(row, f'title_{lang}'))}")
 st.caption(source_line(lang, ["ch6"]))

@@ -11,6 +11,7 @@ import pytest
 from components.cached import CUSTOM_KEY
 from components.data import load_bundle
 from components.i18n import t
+from components.map_view import is_cluster_layer
 from components.registry import PAGES
 from components.upload import merge, read_upload, validate_clusters
 
@@ -66,7 +67,7 @@ def test_every_page_uses_the_session_data_and_shows_the_banner(make_app, spec) -
     assert at.button(key="custom_reset").label == t("data.banner.reset", "en")
     if spec.url_path == "map":
         spec_json = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-        ids = {p["cluster_id"] for layer in spec_json["layers"] if layer["id"] == "clusters"
+        ids = {p["cluster_id"] for layer in spec_json["layers"] if is_cluster_layer(layer["id"])
                for p in layer["data"]}  # fmt: skip
         assert {"own-a", "own-b", "own-c"} <= ids
     at.button(key="custom_reset").click().run()  # back to the report's data

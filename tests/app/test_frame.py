@@ -19,6 +19,7 @@ PAGES = [spec.path for spec in REGISTRY]
 def _texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.title] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.header]
     parts += [e.value for e in at.info]
     parts += [m.label for m in at.metric]
     return "\n".join(str(p) for p in parts)
@@ -70,10 +71,10 @@ def test_unknown_and_malformed_params_are_noticed(make_app) -> None:
 
 
 def _cluster_ids(at) -> list[str]:
-    from components.map_view import LAYER_CLUSTERS
+    from components.map_view import is_cluster_layer
 
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    (layer,) = [x for x in spec["layers"] if x["id"] == LAYER_CLUSTERS]
+    (layer,) = [x for x in spec["layers"] if is_cluster_layer(x["id"])]
     return [p["cluster_id"] for p in layer["data"]]
 
 
@@ -134,3 +135,42 @@ def test_charts_export_png_name_and_csv_of_the_data_shown(
     ]
     assert written == expected
     assert written[0].startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("spec", REGISTRY, ids=[s.url_path for s in REGISTRY])
+def test_pages_declare_the_url_params_they_bind(make_app, spec) -> None:  # noqa: ANN001
+    """The registry's ``params`` (remembered per page, never an error elsewhere) are exactly
+    what the page binds."""
+    from components.registry import FRAME_PARAMS
+
+    at = make_app(spec.path, lang="en")
+    seen = set(at.session_state["_url_seen"]) - set(FRAME_PARAMS)
+    assert seen == set(spec.params)
+
+
+def _reopen(at, page: str, **params: str):  # noqa: ANN001, ANN202
+    """Open ``page`` as the sidebar or Back does: the URL holds only what is given."""
+    for name in list(at.query_params):
+        del at.query_params[name]
+    at.query_params.update({"lang": "en", **params})
+    at.switch_page(page)
+    return at.run()
+
+
+def test_a_page_reopened_without_params_gets_its_state_back(make_app) -> None:
+    at = make_app("pages/map.py", lang="en", continent="EU", sector="biomed", q="Basel")
+    at = _reopen(at, "pages/heatmap.py")
+    at.radio(key="url_measure").set_value("lq").run()
+    at = _reopen(at, "pages/map.py")
+    assert at.multiselect(key="url_continent").value == ["EU"]
+    assert at.text_input(key="url_q").value == "Basel"
+    assert at.query_params.get("sector") in ("biomed", ["biomed"])
+    # Back from a drill-down link: the heatmap with the map's query; no notice about it.
+    at = _reopen(at, "pages/heatmap.py", cluster="basel-health-valley")
+    assert not at.exception and not at.toast
+    assert at.radio(key="url_measure").value == "lq"
+    assert "cluster" not in at.query_params
+    # A link that sets the page's own parameters wins over the memory.
+    at = _reopen(at, "pages/map.py", sector="nev")
+    assert at.multiselect(key="url_sector").value == ["nev"]
+    assert at.multiselect(key="url_continent").value == []

@@ -25,6 +25,7 @@ def _z(at) -> list:
 def _texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.info] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.header]
     return "\n".join(str(p) for p in parts)
 
 

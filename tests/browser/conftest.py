@@ -203,3 +203,56 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return _shot
+
+
+VIEWPORTS: dict[str, dict] = {
+    "1920": {"viewport": {"width": 1920, "height": 1080}},
+    "1280": {"viewport": {"width": 1280, "height": 720}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+
+
+@pytest.fixture
+def sized_page(browser) -> Iterator[Callable[..., object]]:  # noqa: ANN001
+    """``sized_page("1280")``: a fresh offline page (new session) at a named viewport of
+    ``VIEWPORTS`` (1920×1080, 1280×720, a 390×844 phone); requests leaving localhost fail."""
+    contexts = []
+    external: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        host = urlparse(route.request.url).hostname or ""
+        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    def _new(size: str = "1280", locale: str = "zh-CN") -> object:
+        context = browser.new_context(locale=locale, **VIEWPORTS[size])
+        contexts.append(context)
+        pg = context.new_page()
+        pg.route("**/*", guard)
+        return pg
+
+    yield _new
+    for context in contexts:
+        context.close()
+    assert not external, f"requests left localhost: {external[:5]}"
+
+
+@pytest.fixture
+def viewport_shot() -> Callable[..., Path]:
+    """``viewport_shot(page, name)``: what the screen shows (no scrolling), as a PNG."""
+
+    def _shot(pg, name: str) -> Path:  # noqa: ANN001
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        pg.screenshot(path=str(path))
+        return path
+
+    return _shot

@@ -16,6 +16,7 @@ from components.heatmap_charts import (
     build_main_heatmap,
     country_table,
     format_value,
+    lq_example,
     main_table,
 )
 from components.i18n import (
@@ -98,8 +99,8 @@ def test_lq_is_diverging_and_centred_on_one(counts) -> None:
     assert cells["z"][i][j] == pytest.approx(math.log2(lq), abs=1e-5)
     assert cells["text"][i][j] == f"{lq:.2f}"
     k = CONTINENTS.index("OC")
-    assert cells["text"][SECTORS.index("nev")][k] == "0"  # an empty cell: LQ 0, clipped colour
-    assert cells["z"][SECTORS.index("nev")][k] == cells["zmin"]
+    assert cells["text"][SECTORS.index("nev")][k] == "0"  # an empty cell: LQ 0 ...
+    assert cells["z"][SECTORS.index("nev")][k] is None  # ... no colour on the scale (grey cell)
 
 
 def test_difference_is_counts_of_the_unnamed(counts) -> None:
@@ -183,9 +184,10 @@ def test_format_value(value: float, measure: str, text: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_main_table_and_csv(counts, lang: str) -> None:
     table = main_table(counts["published"], "share_continent", "published", lang)
-    assert table["sector"].tolist() == list(SECTORS)
+    code = t("heatmap.csv.sector_code", lang)  # headers in the reader's language
+    assert table[code].tolist() == list(SECTORS)
     eu = continent_name("EU", lang)
-    assert table.loc[table["sector"] == "consumer", eu].iat[0] == pytest.approx(9 / 55, abs=1e-4)
+    assert table.loc[table[code] == "consumer", eu].iat[0] == pytest.approx(9 / 55, abs=1e-4)
     assert table[t("heatmap.csv.total_n", lang)].sum() == 150
     measure = t("heatmap.measure.share_continent", lang)
     assert set(table[t("heatmap.csv.measure", lang)]) == {measure}
@@ -204,7 +206,8 @@ def test_difference_table_is_counts(counts) -> None:
 
 def test_country_table(bundle) -> None:
     table = country_table(country_matrix(bundle.clusters), "zh")
-    assert table["country"].iat[0] == "USA"
+    assert table[t("heatmap.csv.country_code", "zh")].iat[0] == "USA"
+    assert all(not c.isascii() for c in table.columns)  # Chinese headers in Chinese mode
     assert table[t("heatmap.csv.country", "zh")].iat[0] == "美国"
     assert table[t("heatmap.csv.total_n", "zh")].sum() == 114
 
@@ -216,3 +219,39 @@ def test_every_dynamic_key_exists() -> None:
     for s in SOURCES:
         assert {f"heatmap.source.{s}", f"heatmap.source.{s}_n"} <= keys
     assert {"heatmap.explain.difference", "heatmap.colorbar.difference"} <= keys
+
+
+def test_lq_zero_cells_are_grey_not_strongest(counts) -> None:
+    fig = build_main_heatmap(counts["named"], "lq", "named", "en")
+    cells = fig.data[0]
+    zero = next(tr for tr in fig.data if tr.name == "zero")
+    arr = counts["named"].to_numpy()
+    for i, row in enumerate(arr):
+        for j, v in enumerate(row):
+            if v == 0:
+                assert cells.z[i][j] is None and zero.z[i][j] == 1
+            else:
+                assert cells.z[i][j] is not None and zero.z[i][j] is None
+    assert fig.data[-1].name == "hit"  # the click layer stays last
+    assert not any(
+        tr.name == "zero" for tr in build_main_heatmap(counts["named"], "count", "named", "en").data
+    )
+
+
+def test_lq_example_is_a_real_cell(counts) -> None:
+    from components.matrices import measure_matrix
+
+    sector, continent, value = lq_example(counts["published"])
+    assert value == pytest.approx(measure_matrix(counts["published"], "lq").at[sector, continent])
+    assert counts["published"].at[sector, continent] >= 3 and value > 1
+
+
+def test_compact_grid_for_phones(counts) -> None:
+    from components.heatmap_charts import compact
+
+    wide = build_main_heatmap(counts["published"], "lq", "published", "zh")
+    assert compact(wide, on=False) is wide
+    small = compact(build_main_heatmap(counts["published"], "lq", "published", "zh"))
+    assert small.layout.height < wide.layout.height
+    assert small.data[0].colorbar.orientation == "h"  # the colour bar under the grid
+    assert small.layout.xaxis.tickangle == -50 and small.data[0].textfont.size == 12

@@ -144,6 +144,14 @@ def test_filters_by_continent_country_sector(clusters, organizations) -> None:
         ("<script>", ["evil"]),  # literal, not a pattern
         (".*", []),
         ("no such thing", []),
+        ("basel health", ["basel-health-valley"]),  # several words, each must match
+        ("health basel", ["basel-health-valley"]),
+        ("basel seoul", []),
+        ("Switzerland", ["basel-health-valley"]),  # a country name in either language
+        ("瑞士", ["basel-health-valley"]),
+        ("korea seoul", ["seoul-a", "seoul-b", "seoul-c"]),
+        ("韩国 半导体", ["seoul-a"]),
+        ("University of Basel", ["basel-health-valley"]),  # an organisation, several words
         ("", None),
     ],
 )
@@ -188,7 +196,7 @@ def test_deck_layers_data_and_colours(points) -> None:
     deck = mv.build_deck(points, {"type": "FeatureCollection", "features": []}, "en")
     spec = json.loads(deck.to_json())
     layers = {layer["id"]: layer for layer in spec["layers"]}
-    assert list(layers) == ["ocean", "countries", "clusters", "selected"]
+    assert list(layers) == ["ocean", "countries", "labels", "clusters", "selected", "selected-name"]
     assert all(layer.get("id") for layer in spec["layers"])
     dots = layers["clusters"]
     assert dots["@@type"] == "ScatterplotLayer"
@@ -210,7 +218,12 @@ def test_deck_selected_ring(points) -> None:
     sel = points[points["cluster_id"] == "basel-health-valley"]
     deck = mv.build_deck(points, {"type": "FeatureCollection", "features": []}, "zh", selected=sel)
     ring = [layer for layer in json.loads(deck.to_json())["layers"] if layer["id"] == "selected"]
-    assert ring[0]["data"] == [{"x": 7.5886, "y": 47.5596}]
+    color = mv.sector_rgba("biomed")
+    assert ring[0]["data"] == [{"x": 7.5886, "y": 47.5596, "color": color}]
+    name = [
+        layer for layer in json.loads(deck.to_json())["layers"] if layer["id"] == "selected-name"
+    ]
+    assert name[0]["data"][0]["text"] == "巴塞尔健康谷生命科学中心"
 
 
 def test_tooltip_holds_text_only_in_placeholders(points) -> None:

@@ -1,0 +1,357 @@
+"""The five defects users met in a meeting room (issue 13), each tried as the user did.
+
+1. Every page's documented URL opens that page (``/overview`` too).
+2. Switching language keeps the heatmap's radio selection.
+3. A click on the map opens the cluster under the pointer, the one the tooltip names.
+4. Filters, settings and the open profile survive moving between pages and browser Back.
+5. The map is sized to the screen and its first view shows every cluster, at 1920×1080,
+   1280×720 and on a 390×844 phone.
+
+Screenshots (tests/artifacts): map_fit_<viewport>_<lang>.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from components import map_view as mv
+from components.data import default_data_dir, load_bundle
+from components.i18n import t
+from components.registry import DEFAULT_PAGE, PAGES
+
+BRAZIL_AERO = "brazil-aerospace"
+RIO = "rio-de-janeiro-energy"
+
+
+def _params(page) -> dict[str, str]:  # noqa: ANN001
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _main_text(page) -> str:  # noqa: ANN001
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def _sidebar(page):  # noqa: ANN001, ANN202
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def _nav(page, wait_idle, url_path: str, lang: str = "en") -> None:  # noqa: ANN001
+    """Click a page in the sidebar navigation, as a user does."""
+    _sidebar(page).get_by_role("link", name=t(f"nav.{url_path}", lang), exact=True).click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+# --- 1. every documented URL opens its page ------------------------------------------------------
+
+
+def _current_page(page) -> str:  # noqa: ANN001
+    """The title of the page the sidebar navigation marks as current (once it has its titles)."""
+    titles = {t(s.title_key, "en") for s in PAGES}
+    current = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if current.count() == 1:
+            lines = [x.strip() for x in current.inner_text().splitlines() if x.strip()]
+            if lines and lines[-1] in titles:
+                return lines[-1]
+        page.wait_for_timeout(300)
+    return ""
+
+
+def _not_found_dialog(page) -> bool:  # noqa: ANN001
+    page.wait_for_timeout(1000)
+    dialogs = page.get_by_role("dialog")
+    return any("not found" in dialogs.nth(i).inner_text() for i in range(dialogs.count()))
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[s.url_path for s in PAGES])
+def test_every_page_url_opens_that_page(page, base_url, wait_idle, spec) -> None:  # noqa: ANN001
+    page.goto(f"{base_url}/?lang=en")  # a server that has run st.navigation once (not fresh)
+    wait_idle(page)
+    page.goto(f"{base_url}/{spec.url_path}?lang=en")
+    wait_idle(page)
+    assert not _not_found_dialog(page), f"/{spec.url_path} shows 'Page not found'"
+    assert _current_page(page) == t(spec.title_key, "en")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert _params(page).get("lang") == "en"
+
+
+def test_root_opens_the_default_page(page, base_url, wait_idle) -> None:  # noqa: ANN001
+    page.goto(f"{base_url}/?lang=en")
+    wait_idle(page)
+    assert not _not_found_dialog(page)
+    assert _current_page(page) == t(DEFAULT_PAGE.title_key, "en")
+
+
+# --- 2. language switch keeps the radio selection ------------------------------------------------
+
+
+def _checked(page, label: str) -> bool:  # noqa: ANN001
+    return page.get_by_role("radio", name=label, exact=True).is_checked()
+
+
+def test_language_switch_keeps_heatmap_radios(page, open_app, wait_idle) -> None:
+    open_app(page, "heatmap", lang="en", source="named", measure="lq")
+    assert _checked(page, t("heatmap.source.named", "en"))
+    assert _checked(page, t("heatmap.measure.lq", "en"))
+    _sidebar(page).get_by_text("中文", exact=True).click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert _checked(page, t("heatmap.source.named", "zh")), "source radio lost its selection"
+    assert _checked(page, t("heatmap.measure.lq", "zh")), "measure radio lost its selection"
+    # The next click changes only what was clicked.
+    page.get_by_text(t("heatmap.measure.share_continent", "zh"), exact=True).click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    params = _params(page)
+    assert params.get("source") == "named" and params.get("measure") == "share_continent"
+    assert _checked(page, t("heatmap.source.named", "zh"))
+
+
+# --- 3. the click opens the cluster under the pointer --------------------------------------------
+
+
+def _canvas(page):  # noqa: ANN001, ANN202
+    canvas = page.locator("#deckgl-overlay").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    return canvas
+
+
+def _centre(page) -> tuple[float, float]:  # noqa: ANN001
+    canvas = _canvas(page)
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the view glides to the fitted view
+    box = canvas.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _tooltip_at(page, x: float, y: float) -> str:  # noqa: ANN001
+    page.mouse.move(x - 3, y)
+    page.mouse.move(x, y)
+    tip = page.locator(".deck-tooltip")
+    tip.wait_for(state="visible", timeout=10_000)
+    return tip.inner_text()
+
+
+def _search(page, wait_idle, text: str) -> None:  # noqa: ANN001
+    box = page.get_by_role("textbox", name=t("filter.search", "en"))
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+def test_click_opens_the_cluster_the_tooltip_names(page, open_app, wait_idle) -> None:
+    bundle = load_bundle(default_data_dir())
+    names = dict(zip(bundle.clusters["cluster_id"], bundle.clusters["name_en"], strict=True))
+    open_app(page, "map", lang="en", q="Brazilian Aerospace")
+    x, y = _centre(page)
+    assert names[BRAZIL_AERO] in _tooltip_at(page, x, y)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert _params(page).get("cluster") == BRAZIL_AERO
+
+    # The filters change under the open profile: it stays, whatever the map shows.
+    _search(page, wait_idle, "")
+    assert _params(page).get("cluster") == BRAZIL_AERO
+    _search(page, wait_idle, "Rio de Janeiro")
+    assert _params(page).get("cluster") == BRAZIL_AERO, "the profile changed without a click"
+
+    # Hover and click the one cluster now drawn: the click opens what the tooltip names.
+    x, y = _centre(page)
+    assert names[RIO] in _tooltip_at(page, x, y)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert _params(page).get("cluster") == RIO, "the click did not open the hovered cluster"
+    assert names[RIO] in _main_text(page)
+
+
+# --- 4. state survives page switches and Back ----------------------------------------------------
+
+
+def test_filters_and_profile_survive_moving_between_pages(page, open_app, wait_idle) -> None:
+    clusters = load_bundle(default_data_dir()).clusters
+    pick = clusters[(clusters["continent"] == "EU") & (clusters["sector"] == "biomed")].iloc[0]
+    open_app(page, "map", lang="en", continent="EU", sector="biomed", cluster=pick.cluster_id)
+    assert pick.name_en in _main_text(page)
+
+    _nav(page, wait_idle, "heatmap")
+    page.get_by_text(t("heatmap.measure.lq", "en"), exact=True).click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert _params(page).get("measure") == "lq"
+
+    _nav(page, wait_idle, "map")
+    params = _params(page)
+    assert params.get("continent") == "EU" and params.get("sector") == "biomed", params
+    assert params.get("cluster") == pick.cluster_id, params
+    assert pick.name_en in _main_text(page)
+
+    _nav(page, wait_idle, "heatmap")
+    assert _params(page).get("measure") == "lq"
+    assert _checked(page, t("heatmap.measure.lq", "en"))
+
+
+def test_back_from_a_drill_down_link_restores_the_heatmap(page, open_app, wait_idle) -> None:
+    open_app(page, "heatmap", lang="en", measure="lq", cell="biomed.EU")
+    heading = t(
+        "heatmap.cell.heading",
+        "en",
+        sector=t("sector.biomed", "en"),
+        continent=t("continent.EU", "en"),
+    )
+    assert heading in _main_text(page)
+    link = page.locator('[data-testid="stPageLink"] a').first
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_url("**/map**", timeout=20_000)
+    wait_idle(page)
+    assert _params(page).get("cluster")
+    toasts_before = page.locator('[data-testid="stToast"]').count()
+
+    page.go_back()
+    page.wait_for_url("**/heatmap**", timeout=20_000)
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    params = _params(page)
+    assert params.get("measure") == "lq" and params.get("cell") == "biomed.EU", params
+    assert heading in _main_text(page)
+    toasts = page.locator('[data-testid="stToast"]')
+    texts = [toasts.nth(i).inner_text() for i in range(toasts.count())]
+    assert not any("cluster" in x for x in texts), texts
+    assert toasts.count() <= toasts_before
+
+
+# --- 5. the map fits the screen ------------------------------------------------------------------
+
+_VIEW_JS = """() => {
+  // Test-only: read the deck's current view state from the React tree around the canvas.
+  const el = document.querySelector('#deckgl-overlay');
+  const key = el && Object.keys(el).find(k => k.startsWith('__reactFiber'));
+  let fiber = key ? el[key] : null;
+  for (let i = 0; fiber && i < 80; i++, fiber = fiber.return) {
+    const p = fiber.memoizedProps;
+    if (p && p.viewState && typeof p.viewState.zoom === 'number') {
+      const v = p.viewState;
+      return {latitude: v.latitude, longitude: v.longitude, zoom: v.zoom};
+    }
+  }
+  return null;
+}"""
+
+
+def _view(page, settle_s: float = 8.0) -> dict:  # noqa: ANN001
+    """The deck's view once it has stopped moving (transitions glide for a moment)."""
+    deadline = time.monotonic() + settle_s
+    last = None
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(700)
+        view = page.evaluate(_VIEW_JS)
+        if view is not None and view == last:
+            return view
+        last = view
+    assert last is not None, "no deck view state found"
+    return last
+
+
+def _project(view: dict, lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator pixel offset of (lon, lat) from the view centre, as deck.gl draws it."""
+
+    def merc(lo: float, la: float) -> tuple[float, float]:
+        la = max(-85.0511, min(85.0511, la))
+        y = (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2
+        return (lo + 180) / 360 * 512, y * 512
+
+    scale = 2 ** view["zoom"]
+    cx, cy = merc(view["longitude"], view["latitude"])
+    px, py = merc(lon, lat)
+    return (px - cx) * scale, (py - cy) * scale
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", ["1920", "1280", "phone"])
+def test_map_fills_the_screen_and_shows_every_cluster(
+    sized_page, base_url, wait_idle, viewport_shot, size: str, lang: str
+) -> None:
+    page = sized_page(size)
+    page.goto(f"{base_url}/map?lang={lang}")
+    wait_idle(page)
+    canvas = _canvas(page)
+    canvas.scroll_into_view_if_needed()
+    view = _view(page)
+    box = canvas.bounding_box()
+    vw, vh = page.viewport_size["width"], page.viewport_size["height"]
+    if size == "phone":
+        assert box["width"] >= 0.85 * vw, box
+    else:
+        assert box["height"] >= 0.6 * vh, f"map {box['height']:.0f} px high on a {vh} px screen"
+
+    points = mv.jitter_duplicates(load_bundle(default_data_dir()).clusters)
+    offsets = [_project(view, x, y) for x, y in zip(points["x"], points["y"], strict=True)]
+    half_w, half_h, margin = box["width"] / 2, box["height"] / 2, 5
+    outside = [
+        cid
+        for cid, (dx, dy) in zip(points["cluster_id"], offsets, strict=True)
+        if abs(dx) > half_w - margin or abs(dy) > half_h - margin
+    ]
+    assert not outside, f"{len(outside)} clusters at or past the edge: {outside[:8]}"
+    span_x = max(dx for dx, _ in offsets) - min(dx for dx, _ in offsets)
+    span_y = max(dy for _, dy in offsets) - min(dy for _, dy in offsets)
+    fill = max(span_x / box["width"], span_y / box["height"])
+    assert fill >= 0.75, f"the clusters fill only {fill:.0%} of the map (white bands)"
+
+    # The projection is the one drawn: the tooltip of the most isolated dot is under it.
+    def nearest(i: int) -> float:
+        return min(math.dist(offsets[i], o) for j, o in enumerate(offsets) if j != i)
+
+    lone = max(range(len(offsets)), key=nearest)
+    dx, dy = offsets[lone]
+    canvas.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the fixed header
+    page.wait_for_timeout(500)
+    box = canvas.bounding_box()
+    x, y = box["x"] + half_w + dx, box["y"] + half_h + dy
+    assert 80 < y < vh, "the checked cluster is off screen"
+    assert points.iloc[lone][f"name_{lang}"] in _tooltip_at(page, x, y)
+    page.mouse.move(1, 1)
+    viewport_shot(page, f"map_fit_{size}_{lang}")
+
+
+# --- screenshots at the meeting-room viewports ----------------------------------------------------
+
+SHOTS = [
+    ("overview", {}),
+    ("map", {}),
+    ("map", {"cluster": "gyeonggi-semiconductor", "zoom": "3"}),
+    ("heatmap", {"measure": "lq", "cell": "biomed.EU"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", ["1920", "1280", "phone"])
+def test_screens_at_meeting_viewports(
+    sized_page, base_url, wait_idle, viewport_shot, screenshot, size: str, lang: str
+) -> None:
+    """Every page (and the views with a profile or a cell open) at each viewport, no error;
+    viewport and full-page screenshots to look at: screen_<size>_<lang>_<n>[_full]."""
+    page = sized_page(size)
+    for n, (path, params) in enumerate(SHOTS):
+        query = "&".join(f"{k}={v}" for k, v in {"lang": lang, **params}.items())
+        page.goto(f"{base_url}/{path}?{query}")
+        wait_idle(page)
+        page.wait_for_timeout(1500)
+        assert page.locator('[data-testid="stException"]').count() == 0, (path, params)
+        assert not _not_found_dialog(page)
+        if "measure" in params:  # the URL's choice is what the radio shows (not its default)
+            assert _checked(page, t(f"heatmap.measure.{params['measure']}", lang))
+        viewport_shot(page, f"screen_{size}_{lang}_{n}")
+        if size != "phone":
+            screen = dict(page.viewport_size)
+            screenshot(page, f"screen_{size}_{lang}_{n}_full")
+            page.set_viewport_size(screen)
