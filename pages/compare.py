@@ -129,7 +129,7 @@ def basis_subtitle(rc: cmp.RegionCounts) -> str:
 
 
 def section(key: str) -> None:
-    st.subheader(t(f"compare.section.{key}", lang), divider="gray")
+    st.header(t(f"compare.section.{key}", lang), divider="gray")
 
 
 def head(col: object, region: cmp.Region) -> None:
@@ -139,7 +139,7 @@ def head(col: object, region: cmp.Region) -> None:
 # --- header: names, what they stand for, links ---------------------------------------------------
 has_policies_page = any(spec.url_path == "policies" for spec in PAGES)
 for col, region in zip(columns("head"), regions, strict=True):
-    col.markdown(f"### {escape_md(names[region.token])}")
+    col.markdown(f"## {escape_md(names[region.token])}")
     col.caption(escape_md(cmp.region_description(region, clusters, lang)))
     here = members[region.token]
     if region.kind == "continent":

@@ -26,7 +26,7 @@ st.title(t("data.title", lang))
 st.caption(t("data.intro", lang))
 
 # --- coverage and provenance ---------------------------------------------------------------------
-st.subheader(t("data.coverage.heading", lang))
+st.header(t("data.coverage.heading", lang))
 head = ov.headline(bundle)
 st.markdown(t("data.coverage.text", lang, total=head.total, named=head.named, unnamed=head.unnamed))
 extra = head.named - (head.total - head.unnamed)
@@ -42,7 +42,7 @@ show_fig(
     table=ov.coverage_table(cov, "continent", lang),
 )
 
-st.subheader(t("data.provenance.heading", lang))
+st.header(t("data.provenance.heading", lang))
 prov = ds.provenance(bundle)
 st.markdown(
     "\n".join(
@@ -62,11 +62,11 @@ st.markdown(
     )
 )
 
-st.subheader(t("data.sources.heading", lang))
+st.header(t("data.sources.heading", lang))
 st.dataframe(ds.sources_table(bundle, lang), hide_index=True, width="stretch")
 
 # --- tables --------------------------------------------------------------------------------------
-st.subheader(t("data.tables.heading", lang))
+st.header(t("data.tables.heading", lang))
 name = url_radio(
     "table",
     t("data.tables.pick", lang),
@@ -102,7 +102,7 @@ st.dataframe(ds.schema_table(name, lang), hide_index=True, width="stretch")
 st.caption(t("data.tables.text_limit", lang, max=ds.text_limit()))
 
 # --- checks of the data in use -------------------------------------------------------------------
-st.subheader(t("data.checks.heading", lang))
+st.header(t("data.checks.heading", lang))
 warnings = ds.cluster_warnings(bundle.clusters, shipped.clusters)
 if warnings:
     st.warning(t("data.checks.some", lang, n=len(warnings)))
@@ -111,7 +111,7 @@ else:
     st.caption(t("data.checks.none", lang))
 
 # --- bring your own clusters ---------------------------------------------------------------------
-st.subheader(t("data.upload.heading", lang))
+st.header(t("data.upload.heading", lang))
 st.caption(t("data.upload.intro", lang, mb=up.MAX_UPLOAD_MB, rows=up.MAX_ROWS))
 mode = url_radio(
     "upload_mode",

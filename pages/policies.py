@@ -146,7 +146,7 @@ else:
     colon = punct("colon", lang)
     with st.container(border=True):
         head, close = st.columns([4, 1], vertical_alignment="top")
-        head.subheader(escape_md(pol[f"name_{lang}"]), anchor=False)
+        head.header(escape_md(pol[f"name_{lang}"]), anchor=False)
         head.markdown(escape_md(pol[f"name_{other(lang)}"]))
         close.button(
             t("policies.close", lang),
@@ -205,7 +205,7 @@ else:
 
 # --- chapter 4: regional sections, each linked to its lanes -------------------------------------
 st.divider()
-st.subheader(t("policies.region.heading", lang), anchor=False)
+st.header(t("policies.region.heading", lang), anchor=False)
 st.caption(t("policies.region.intro", lang))
 panels = pc.regional_lanes(bundle.sections, lane_order, bundle.clusters)
 for col, (section, codes) in zip(st.columns(max(len(panels), 1)), panels, strict=False):
@@ -240,7 +240,7 @@ for col, (section, codes) in zip(st.columns(max(len(panels), 1)), panels, strict
 
 # --- theme × period: does the data bear out the report's comparison? ----------------------------
 st.divider()
-st.subheader(t("policies.theme.heading", lang), anchor=False)
+st.header(t("policies.theme.heading", lang), anchor=False)
 st.markdown(t("policies.theme.claim", lang))
 base = pc.filter_policies(policies, pc.PolicyFilters(jurisdictions=chosen_lanes))
 counts = pc.theme_period_counts(base)

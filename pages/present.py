@@ -267,7 +267,7 @@ def notes_and_link() -> None:
 def editor() -> None:
     """The briefing editor: name, slides (reorder, retitle, notes, remove), file."""
     st.divider()
-    st.subheader(t("present.editor.heading", lang))
+    st.header(t("present.editor.heading", lang))
     st.session_state.setdefault("briefing_name", briefing.name)
     st.text_input(
         t("present.editor.name", lang),
@@ -343,7 +343,7 @@ def editor() -> None:
             on_click=_clear,
         )
 
-    st.subheader(t("present.editor.save_heading", lang))
+    st.header(t("present.editor.save_heading", lang))
     st.caption(t("present.editor.save_help", lang))
     message = st.session_state.pop("_upload_msg", None)
     if message is not None:
@@ -372,7 +372,7 @@ def editor() -> None:
 def export() -> None:
     """PPTX (drawn with a progress bar) and offline HTML downloads."""
     st.divider()
-    st.subheader(t("present.export.heading", lang))
+    st.header(t("present.export.heading", lang))
     st.caption(t("present.export.help", lang))
     deck_name = briefing_name if deck == "briefing" else t("present.deck.report", lang)
     stem = file_stem(deck_name, dt.date.today().isoformat(), lang)

@@ -100,7 +100,7 @@ if query.strip():
 # --- shared pieces ------------------------------------------------------------------------------
 def heading(text: str) -> None:
     """A section heading inside a trend or panel (no anchor link)."""
-    st.markdown(f"#### {text}", anchors=False)
+    st.markdown(f"### {text}", anchors=False)
 
 
 def show_fact_card(row: pd.Series) -> None:
@@ -240,7 +240,7 @@ def show_recommendations(n: int) -> None:
 
 def show_trend(n: int) -> None:
     v = tr.trend_view(bundle, n, lang)
-    st.subheader(f"{n}. {escape_md(v.title)}", anchor=False)
+    st.header(f"{n}. {escape_md(v.title)}", anchor=False)
     st.caption(t("trends.section_ref", lang, ref=cite(v.source_ref, lang)))
     if v.missing:
         st.warning(v.notice(lang), icon=":material/report:")
@@ -276,7 +276,7 @@ def show_trend(n: int) -> None:
 # --- the report panels --------------------------------------------------------------------------
 def show_panel(panel: str) -> None:
     chapter = tr.SECTION_CHAPTERS[tr.PANELS[panel]]
-    st.subheader(
+    st.header(
         t("trends.panel.heading", lang, name=t(f"trends.view.{panel}", lang), n=chapter),
         anchor=False,
     )

@@ -35,7 +35,7 @@ def _slots(at) -> list[str]:  # noqa: ANN001
 
 
 def _heads(at) -> list[str]:  # noqa: ANN001
-    return [m.value[4:] for m in at.markdown if m.value.startswith("### ")]
+    return [m.value[3:] for m in at.markdown if m.value.startswith("## ")]
 
 
 def _warnings(at) -> str:  # noqa: ANN001

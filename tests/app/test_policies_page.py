@@ -54,7 +54,7 @@ def _lanes(at) -> list[str]:
 
 def _texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in at.info] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.info] + [e.value for e in at.header]
     parts += [e.value for e in at.warning]
     return "\n".join(str(p) for p in parts)
 
@@ -155,7 +155,7 @@ def test_policy_param_opens_its_details(make_app, bundle, lang: str) -> None:
     assert not at.exception
     row = bundle.policies.set_index("policy_id").loc["usa-rjia"]
     text = _texts(at)
-    assert at.subheader[0].value == escape_md(row[f"name_{lang}"])
+    assert at.header[0].value == escape_md(row[f"name_{lang}"])
     assert "Rural Jobs and Innovation Accelerator Challenge" in text.replace("\\", "")
     assert t("policies.year.public", lang, year=2012) in text.replace("\\", "")
     assert t("policies.detail.region", lang) in text

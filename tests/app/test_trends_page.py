@@ -29,7 +29,7 @@ def _texts(at) -> str:
 
 
 def _open_title(at) -> str:
-    return at.subheader[0].value
+    return at.header[0].value
 
 
 def _expected_title(n: int, lang: str) -> str:
@@ -180,7 +180,7 @@ def test_search_result_jumps_to_a_panel(make_app) -> None:
     i = next(i for i, h in enumerate(docs) if h.doc.view not in (None, "trends"))
     at.button(key=f"hit_{i}").click().run()
     assert _param(at, "view") == docs[i].doc.view
-    assert at.subheader[0].value.startswith(t(f"trends.view.{docs[i].doc.view}", "en"))
+    assert at.header[0].value.startswith(t(f"trends.view.{docs[i].doc.view}", "en"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
