@@ -115,6 +115,23 @@ def _ask_probe(pid: int, path: Path, label: str, timeout: float = 120.0) -> dict
     raise RuntimeError(f"memory probe gave no answer within {timeout:.0f} s")
 
 
+def _trace_diff(before: str, after: str, top: int = 12) -> dict:
+    """What Python allocated between two tracemalloc snapshots and still holds: total, by line."""
+    import tracemalloc
+
+    old, new = tracemalloc.Snapshot.load(before), tracemalloc.Snapshot.load(after)
+    diff = new.compare_to(old, "lineno")
+    kb = lambda b: round(b / 1024, 1)  # noqa: E731
+    return {
+        "total_kb_before": kb(sum(s.size for s in old.statistics("filename"))),
+        "total_kb_after": kb(sum(s.size for s in new.statistics("filename"))),
+        "top_lines": [
+            {"where": str(d.traceback[0]), "kb": kb(d.size_diff), "count": d.count_diff}
+            for d in sorted(diff, key=lambda d: -abs(d.size_diff))[:top]
+        ],
+    }
+
+
 def memory(
     sessions: int,
     steps: int,
@@ -192,6 +209,8 @@ def memory(
     }
     if probe:
         out["probe"] = probes
+        if trace_frames:
+            out["tracemalloc_diff"] = _trace_diff(probes[0]["snapshot"], probes[-1]["snapshot"])
         out["growth_mb"]["after_gc_and_malloc_trim"] = mb(
             probes[-1]["rss_after_trim_kb"] - probes[0]["rss_after_trim_kb"]
         )
