@@ -205,7 +205,11 @@ def memory(
         "target_growth_mb": 50,
         "timeline_s_mb": [(round(t, 1), mb(kb)) for t, kb in timeline],
         "session_ttl_s": SESSION_TTL_S,
-        "server_env": {k: v for k, v in env.items() if k.startswith("MALLOC")},
+        "server_env": {
+            k: v
+            for k, v in {**harness.MALLOC_ENV, **os.environ, **env}.items()
+            if k.startswith("MALLOC")
+        },
     }
     if probe:
         out["probe"] = probes

@@ -22,7 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # Starting and stopping the app is deploy/'s (deploy/appserver.py), shared with run_local.py.
 sys.path.insert(0, str(ROOT / "deploy"))
 
-from appserver import HOST, AppProcess, free_port, stop_pid, wait_http  # noqa: E402, F401
+from appserver import (  # noqa: E402, F401
+    HOST,
+    MALLOC_ENV,
+    AppProcess,
+    free_port,
+    stop_pid,
+    wait_http,
+)
 
 RESULTS = ROOT / "bench" / "results"
 LOGS = RESULTS / "logs"

@@ -246,9 +246,16 @@ def rows_concurrency(r: dict) -> list[Row]:
     return out
 
 
+def _malloc(env: dict | None) -> str:
+    if env is None:
+        return "not recorded"
+    return ", ".join(f"`{k}={v}`" for k, v in sorted(env.items())) or "glibc defaults"
+
+
 def rows_memory(r: dict) -> list[Row]:
     rss, growth = r["rss_mb"], r["growth_mb"]
     return [
+        ("mem.env", "server malloc settings", "", _malloc(r.get("server_env")), ""),
         ("mem.reruns", "reruns completed", "", r["reruns_ok"], str(r["reruns_planned"])),
         ("mem.errors", "errors", "", sum(r["errors"].values()), "0"),
         ("mem.lat", "latency", "ms", r["latency_ms"], ""),
