@@ -114,7 +114,7 @@ def cpu_s(pid: int) -> float:
     return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 3)
 
 
-def one_run(browser, lang: str, i: int) -> dict:  # noqa: ANN001
+def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: ANN001
     """A fresh server and browser context: cold first page, then a first visit of each other."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     page = context.new_page()
@@ -130,7 +130,7 @@ def one_run(browser, lang: str, i: int) -> dict:  # noqa: ANN001
 
     page.route("**/*", guard)
     out: dict = {"run": i, "pages": {}}
-    srv = harness.AppServer(name=f"coldstart-{i}")
+    srv = harness.AppServer(name=f"coldstart-{i}", env=env)
     try:
         srv.start(wait=False)
         srv.wait(TIMEOUT_S)
@@ -177,7 +177,10 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} run instead of {RUNS}")
     p.add_argument("--runs", type=int)
     p.add_argument("--lang", default="zh", choices=["zh", "en"])
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="server env")
+    p.add_argument("--name", default="coldstart", help="results/<name>.json")
     a = p.parse_args()
+    env = dict(item.split("=", 1) for item in a.env)
     runs = a.runs or (QUICK_RUNS if a.quick else RUNS)
     from playwright.sync_api import sync_playwright
 
@@ -190,7 +193,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=chromium, args=args, headless=True)
         try:
             for i in range(runs):
-                r = one_run(browser, a.lang, i)
+                r = one_run(browser, a.lang, i, env)
                 print(f"run {i}: {r}", flush=True)
                 results.append(r)
         finally:
@@ -202,6 +205,7 @@ def main() -> None:
     out = {
         "runs": runs,
         "lang": a.lang,
+        "server_env": env,
         "first_page": DEFAULT_PAGE.url_path,
         "health_s": harness.stats([r["health_s"] for r in results], 3),
         "health_server_cpu_s": harness.stats([r["health_server_cpu_s"] for r in results], 3),
@@ -226,7 +230,7 @@ def main() -> None:
         "runs_raw": results,
     }
     print(f"coldstart: {out}", flush=True)
-    harness.save("coldstart", out)
+    harness.save(a.name, out)
 
 
 if __name__ == "__main__":
