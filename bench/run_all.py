@@ -600,7 +600,9 @@ def main() -> None:
     if info["is_baseline"]:
         base = {"info": {k: info[k] for k in ("date", "commit", "mode")}, "values": flat(results)}
         BASELINE.write_text(json.dumps(base, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    out = a.out or (harness.RESULTS / "RESULTS-quick.md" if a.quick else BENCH / "RESULTS.md")
+    out = (
+        a.out or (harness.RESULTS / "RESULTS-quick.md" if a.quick else BENCH / "RESULTS.md")
+    ).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     text = render(info, results, base.get("values", {}), base.get("info"))
     out.write_text(text, encoding="utf-8")
