@@ -10,24 +10,31 @@ import json
 import os
 import platform
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
 
 ROOT = Path(__file__).resolve().parents[1]
+# Starting and stopping the app is deploy/'s (deploy/appserver.py), shared with run_local.py.
+sys.path.insert(0, str(ROOT / "deploy"))
+
+from appserver import (  # noqa: E402, F401
+    HOST,
+    MALLOC_ENV,
+    AppProcess,
+    free_port,
+    stop_pid,
+    wait_http,
+)
+
 RESULTS = ROOT / "bench" / "results"
 LOGS = RESULTS / "logs"
 # ws_load.py ships in the workplace next to the repository (../shared/tools); WS_LOAD overrides.
 WS_LOAD_DEFAULT = ROOT.parent / "shared" / "tools" / "ws_load.py"
-HOST = "127.0.0.1"
 _VERBOSE_LINE = re.compile(r"^s(?P<s>\d+) step(?P<step>\d+) (?P<ms>[\d.]+)ms (?P<bytes>\d+)B ")
 
 
@@ -53,13 +60,6 @@ def stats(values: Iterable[float], ndigits: int = 1) -> dict[str, float | int | 
         "min": round(min(xs), ndigits),
         "max": round(max(xs), ndigits),
     }
-
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def rss_kb(pid: int) -> int:
@@ -141,36 +141,8 @@ def save(name: str, data: object) -> Path:
     return path
 
 
-def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    """Wait until ``url`` answers 200 (raises RuntimeError on timeout or if ``proc`` exits)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"process {proc.pid} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
-
-
-def stop_pid(proc: subprocess.Popen, grace: float = 15.0) -> None:
-    """SIGTERM ``proc`` (by its PID), then SIGKILL if it is still running after ``grace`` s."""
-    if proc.poll() is not None:
-        return
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-class AppServer:
-    """``streamlit run app.py`` on 127.0.0.1:``port`` as a context manager (stopped by PID)."""
+class AppServer(AppProcess):
+    """``deploy/appserver.AppProcess`` with its log in ``bench/results/logs/<name>-<port>.log``."""
 
     def __init__(
         self,
@@ -180,60 +152,11 @@ class AppServer:
         extra: Sequence[str] = (),
         env: dict[str, str] | None = None,
     ) -> None:
-        self.port = port or free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.data_dir, self.name, self.extra, self.env = data_dir, name, list(extra), env or {}
-        self.proc: subprocess.Popen | None = None
-        self.log = LOGS / f"{name}-{self.port}.log"
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def start(self) -> AppServer:
-        env = {**os.environ, **self.env}
-        if self.data_dir is not None:
-            env["DATA_DIR"] = str(self.data_dir)
-        cmd = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.address",
-            HOST,
-            "--server.port",
-            str(self.port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-            *self.extra,
-        ]
-        LOGS.mkdir(parents=True, exist_ok=True)
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
-        try:
-            wait_http(f"{self.url}/_stcore/health", proc=self.proc)
-        except RuntimeError:
-            self.stop()
-            raise
-        return self
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop_pid(self.proc)
-
-    def __enter__(self) -> AppServer:
-        return self.start()
-
-    def __exit__(
-        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        port = port or free_port()
+        super().__init__(
+            LOGS / f"{name}-{port}.log", port=port, data_dir=data_dir, extra=extra, env=env
+        )
+        self.name = name
 
 
 def ws_load(

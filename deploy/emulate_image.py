@@ -6,9 +6,10 @@ Linux and root only (``unshare``, ``setpriv``). It reads the Dockerfile and redo
 here: a fresh venv from the system Python with ``pip install -r requirements.txt`` (the
 ``RUN``), a folder holding only the files the ``COPY`` lines name, owned by root; then, inside a
 new network namespace with only loopback (no route out), it starts the ``CMD`` as the ``USER``
-uid, waits until the ``HEALTHCHECK`` command passes (run as that uid too) and renders every page
-over the websocket with ``ws_load.py``. It reports: page errors, whether the app user can write
-to the code, whether the namespace can reach the outside, and the health check's exit code.
+uid with the ``ENV`` variables, waits until the ``HEALTHCHECK`` command passes (run as that uid
+too) and renders every page over the websocket with ``ws_load.py``. It reports: page errors,
+whether the app user can write to the code, whether the namespace can reach the outside, and the
+health check's exit code.
 Not covered: the base image itself (python:3.11-slim), Docker's build, compose networking.
 """
 
@@ -33,15 +34,17 @@ PAGES = ("overview", "map", "heatmap")
 
 
 def parse_dockerfile(text: str) -> dict:
-    """The COPY sources, USER, EXPOSE port, CMD and HEALTHCHECK command of ``text``."""
+    """The COPY sources, ENV, USER, EXPOSE port, CMD and HEALTHCHECK command of ``text``."""
     joined = re.sub(r"\\\n", " ", text)
     lines = [ln.strip() for ln in joined.splitlines() if ln.strip() and not ln.startswith("#")]
-    out: dict = {"copy": [], "user": None, "cmd": None, "health": None, "port": None}
+    out: dict = {"copy": [], "env": {}, "user": None, "cmd": None, "health": None, "port": None}
     for line in lines:
         word, _, rest = line.partition(" ")
         if word == "COPY":
             *sources, _dest = rest.split()
             out["copy"] += [s for s in sources if not s.startswith("--")]
+        elif word == "ENV":  # the KEY=VALUE form only (unquoted values)
+            out["env"].update(item.split("=", 1) for item in rest.split())
         elif word == "USER":
             out["user"] = int(rest.split(":")[0])
         elif word == "EXPOSE":
@@ -90,7 +93,7 @@ def inside(workdir: Path, spec: dict) -> dict:
     home.mkdir(exist_ok=True)
     os.chown(home, uid, uid)
     as_user = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
-    env = {"PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    env = {**spec["env"], "PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": str(home)}
     report: dict = {"uid": uid, "cmd": spec["cmd"]}
     log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(

@@ -15,28 +15,20 @@ Every process is started here and stopped by its PID.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from appserver import HOST, ROOT, AppProcess, free_port, stop_pid, wait_http  # noqa: E402
+
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def local_config(template: str, port: int, replicas: list[tuple[str, int]]) -> str:
@@ -65,32 +57,6 @@ def local_config(template: str, port: int, replicas: list[tuple[str, int]]) -> s
     return "\n".join(out) + "\n"
 
 
-def _wait_ok(url: str, procs: list[subprocess.Popen], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for p in procs:
-            if p.poll() is not None:
-                raise RuntimeError(f"process {p.pid} ({p.args[0]}) exited with {p.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
-
-
-def _stop(proc: subprocess.Popen, grace: float = 15.0) -> None:
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 class Topology:
     """``with Topology(2) as t:`` → ``t.url`` (the proxy), ``t.replicas`` [(name, port, pid)]."""
 
@@ -105,22 +71,14 @@ class Topology:
         self.url = f"http://{HOST}:{self.port}"
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="cluster-atlas-replicas-"))
         self.data_dir = data_dir
-        self.apps: list[tuple[str, int, subprocess.Popen]] = []
+        self.apps: list[tuple[str, AppProcess]] = []
         self.proxy: subprocess.Popen | None = None
         self.proxy_log = self.workdir / "haproxy.log"
         self.config = self.workdir / "haproxy.cfg"
 
     @property
     def replicas(self) -> list[tuple[str, int, int]]:
-        return [(name, port, proc.pid) for name, port, proc in self.apps]
-
-    def _start_app(self, name: str, port: int) -> subprocess.Popen:
-        env = {**os.environ, **({"DATA_DIR": str(self.data_dir)} if self.data_dir else {})}
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
-        cmd += ["--server.address", HOST, "--server.port", str(port), "--server.headless", "true"]
-        cmd += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-        with (self.workdir / f"{name}.log").open("wb") as log:
-            return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+        return [(name, app.port, app.pid) for name, app in self.apps]
 
     def start(self) -> Topology:
         haproxy = shutil.which("haproxy")
@@ -130,15 +88,16 @@ class Topology:
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
         try:
-            for i in range(1, self.n + 1):
-                name, port = f"replica{i}", free_port()
-                self.apps.append((name, port, self._start_app(name, port)))
-            for _, port, proc in self.apps:
-                _wait_ok(f"http://{HOST}:{port}/_stcore/health", [proc])
+            for i in range(1, self.n + 1):  # all start side by side, then each is waited for
+                name = f"replica{i}"
+                app = AppProcess(self.workdir / f"{name}.log", data_dir=self.data_dir)
+                self.apps.append((name, app.start(wait=False)))
+            for _, app in self.apps:
+                app.wait()
             cfg = local_config(
                 HAPROXY_CFG.read_text(encoding="utf-8"),
                 self.port,
-                [(name, port) for name, port, _ in self.apps],
+                [(name, app.port) for name, app in self.apps],
             )
             self.config.write_text(cfg, encoding="utf-8")
             subprocess.run([haproxy, "-c", "-q", "-f", str(self.config)], check=True)
@@ -146,7 +105,7 @@ class Topology:
                 self.proxy = subprocess.Popen(
                     [haproxy, "-db", "-f", str(self.config)], stdout=log, stderr=log
                 )
-            _wait_ok(f"{self.url}/_stcore/health", [self.proxy])
+            wait_http(f"{self.url}/_stcore/health", procs=[self.proxy])
         except BaseException:
             self.stop()
             raise
@@ -154,9 +113,9 @@ class Topology:
 
     def stop(self) -> None:
         if self.proxy is not None:
-            _stop(self.proxy, grace=5)
-        for _, _, proc in self.apps:
-            _stop(proc)
+            stop_pid(self.proxy, grace=5)
+        for _, app in self.apps:
+            app.stop()
 
     def __enter__(self) -> Topology:
         return self.start()
@@ -180,7 +139,8 @@ def main() -> None:
             print(f"{name:8} http://{HOST}:{port}  (pid {pid})")
         print(f"config and logs in {t.workdir}; Ctrl-C stops everything", flush=True)
         try:
-            while all(proc.poll() is None for _, _, proc in t.apps) and t.proxy.poll() is None:
+            procs = [app.proc for _, app in t.apps] + [t.proxy]
+            while all(p is not None and p.poll() is None for p in procs):
                 time.sleep(1)
             print("a process exited; stopping the others", file=sys.stderr)
         except KeyboardInterrupt:

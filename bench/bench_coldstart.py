@@ -1,0 +1,237 @@
+"""Cold start in a real browser: process start → first page fully rendered; first visit of the rest.
+
+    python bench/bench_coldstart.py [--quick] [--runs N] [--lang zh|en]
+
+Per run, a fresh ``streamlit run app.py`` (``deploy/appserver.py``, shipped data) and a fresh
+browser context in headless Debian chromium (``/usr/bin/chromium`` with the launch options of
+``tests/browser/conftest.py``; the browser is launched before the server, so its own start-up is
+not counted). Timed from the moment the server process is spawned:
+
+* **health**: ``/_stcore/health`` answers 200 (polled every 0.1 s);
+* on the way to the first page: the document's load event (HTML and JS bundle loaded), the
+  page's title shown (the first script run has begun sending), and the server's CPU seconds at
+  health and at the first page (from /proc: a number that moves little with the machine's load);
+* **first page**: the browser opens ``/`` right after that; the page counts as rendered at the
+  first instant from which, for 1 s without a break, the app is idle (no running-status widget,
+  skeleton or stale element), the page title (``h1``) is shown, every visible plotly chart has
+  drawn its SVG and at least one chart (plotly, deck.gl canvas) is visible where the page has any;
+* **first visit of each other page**: a click on its link in the sidebar (in-app navigation, the
+  same session, as a reader does), timed from the click to the same "rendered" instant.
+
+Requests leaving localhost are aborted and counted (the app must work offline). Targets from
+issue 15: first page ≤ 3 s from process start; each other page's first visit ≤ 1 s.
+Writes ``bench/results/coldstart.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+sys.path.insert(0, str(harness.ROOT))
+from components.registry import DEFAULT_PAGE, PAGES  # noqa: E402
+
+RUNS, QUICK_RUNS = 3, 1
+STABLE_S = 1.0
+TIMEOUT_S = 60.0
+TARGET_FIRST_S, TARGET_OTHER_S = 3.0, 1.0
+CONFTEST = harness.ROOT / "tests" / "browser" / "conftest.py"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+# What the page shows right now; "ready" is every condition of a rendered page but the title's.
+_STATE_JS = """() => {
+  const busy = !!document.querySelector('[data-testid="stStatusWidget"]')
+    || !!document.querySelector('[data-testid="stSkeleton"]')
+    || !!document.querySelector('.stale-element, [data-stale="true"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const h1 = main ? main.querySelector('h1') : null;
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(shown);
+  const drawn = plots.filter((p) => p.querySelector('.main-svg .trace, .main-svg .hm'));
+  const canvases = [...document.querySelectorAll('[data-testid="stMain"] canvas')].filter(shown);
+  const anyChart = document.querySelectorAll(
+    '.js-plotly-plot, [data-testid="stMain"] canvas, #deckgl-overlay').length;
+  return {
+    busy, title: h1 ? h1.innerText.trim() : null, path: location.pathname,
+    plots: plots.length, drawn: drawn.length, canvases: canvases.length, anyChart,
+    ready: !busy && !!h1 && drawn.length === plots.length
+      && (anyChart === 0 || plots.length + canvases.length > 0),
+  };
+}"""
+
+
+def _launch_options() -> tuple[str, list[str]]:
+    """Chromium's path and flags from the browser tier's conftest (one place for them)."""
+    spec = importlib.util.spec_from_file_location("_browser_conftest", CONFTEST)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.CHROMIUM, list(mod.CHROMIUM_ARGS)
+
+
+def _wait_rendered(page, t0: float, path: str, old_title: str | None) -> tuple[float, dict]:  # noqa: ANN001
+    """Seconds from ``t0`` to the start of the first ``STABLE_S`` stretch of a rendered page."""
+    since: float | None = None
+    deadline = time.perf_counter() + TIMEOUT_S
+    state: dict = {}
+    while time.perf_counter() < deadline:
+        try:
+            state = page.evaluate(_STATE_JS)
+        except Exception:  # noqa: BLE001 - navigation in progress: not rendered yet
+            state = {"ready": False}
+        now = time.perf_counter()
+        ok = (
+            state.get("ready")
+            and state.get("title") != old_title
+            and state.get("path", "").rstrip("/") == f"/{path}".rstrip("/")
+        )
+        if not ok:
+            since = None
+        elif since is None:
+            since = now
+        elif now - since >= STABLE_S:
+            return since - t0, state
+        time.sleep(0.05)
+    raise TimeoutError(f"/{path} not rendered within {TIMEOUT_S:.0f} s (last state {state})")
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds ``pid`` has used (from /proc; moves little with the load)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 3)
+
+
+def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: ANN001
+    """A fresh server and browser context: cold first page, then a first visit of each other."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    external: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        url = route.request.url
+        if (urlparse(url).hostname or "") in LOCAL_HOSTS or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    out: dict = {"run": i, "pages": {}}
+    srv = harness.AppServer(name=f"coldstart-{i}", env=env)
+    try:
+        srv.start(wait=False)
+        srv.wait(TIMEOUT_S)
+        out["health_s"] = round(time.perf_counter() - srv.started, 3)
+        out["health_server_cpu_s"] = cpu_s(srv.pid)
+        first = DEFAULT_PAGE.url_path
+        page.goto(f"{srv.url}/?lang={lang}")  # returns at the document's load event
+        out["html_and_js_loaded_s"] = round(time.perf_counter() - srv.started, 3)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=TIMEOUT_S * 1000)
+        out["first_title_s"] = round(time.perf_counter() - srv.started, 3)
+        secs, state = _wait_rendered(page, srv.started, "", None)
+        out["first_page"] = first
+        out["first_page_s"] = round(secs, 3)
+        out["first_page_server_cpu_s"] = cpu_s(srv.pid)
+        out["pages"][first] = {"s": round(secs, 3), "state": state}
+        title = state["title"]
+        for spec in PAGES:
+            if spec == DEFAULT_PAGE:
+                continue
+            link = page.locator(f'[data-testid="stSidebarNav"] a[href*="/{spec.url_path}"]')
+            hrefs = link.evaluate_all("els => els.map(e => new URL(e.href).pathname)")
+            index = hrefs.index(f"/{spec.url_path}")
+            t0 = time.perf_counter()
+            link.nth(index).click()
+            cpu0 = cpu_s(srv.pid)
+            secs, state = _wait_rendered(page, t0, spec.url_path, title)
+            out["pages"][spec.url_path] = {
+                "s": round(secs, 3),
+                "server_cpu_s": round(cpu_s(srv.pid) - cpu0, 3),  # includes the 1 s of quiet
+                "state": state,
+            }
+            title = state["title"]
+        out["server_rss_mb"] = round(harness.rss_kb(srv.pid) / 1024, 1)
+    finally:
+        srv.stop()
+        context.close()
+    out["external_requests"] = external[:5]
+    out["external_request_count"] = len(external)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} run instead of {RUNS}")
+    p.add_argument("--runs", type=int)
+    p.add_argument("--lang", default="zh", choices=["zh", "en"])
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="server env")
+    p.add_argument("--name", default="coldstart", help="results/<name>.json")
+    a = p.parse_args()
+    env = dict(item.split("=", 1) for item in a.env)
+    runs = a.runs or (QUICK_RUNS if a.quick else RUNS)
+    from playwright.sync_api import sync_playwright
+
+    chromium, args = _launch_options()
+    if not Path(chromium).exists():
+        sys.exit(f"chromium not found at {chromium} (sudo apt-get install chromium)")
+    results = []
+    load0 = os.getloadavg()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=args, headless=True)
+        try:
+            for i in range(runs):
+                r = one_run(browser, a.lang, i, env)
+                print(f"run {i}: {r}", flush=True)
+                results.append(r)
+        finally:
+            browser.close()
+    per_page = {
+        spec.url_path: harness.stats([r["pages"][spec.url_path]["s"] for r in results], 3)
+        for spec in PAGES
+    }
+    out = {
+        "runs": runs,
+        "lang": a.lang,
+        "server_env": env,
+        "first_page": DEFAULT_PAGE.url_path,
+        "health_s": harness.stats([r["health_s"] for r in results], 3),
+        "health_server_cpu_s": harness.stats([r["health_server_cpu_s"] for r in results], 3),
+        "html_and_js_loaded_s": harness.stats([r["html_and_js_loaded_s"] for r in results], 3),
+        "first_title_s": harness.stats([r["first_title_s"] for r in results], 3),
+        "first_page_server_cpu_s": harness.stats(
+            [r["first_page_server_cpu_s"] for r in results], 3
+        ),
+        "first_page_s": harness.stats([r["first_page_s"] for r in results], 3),
+        "first_visit_s": {k: v for k, v in per_page.items() if k != DEFAULT_PAGE.url_path},
+        "slowest_other_page_s": harness.stats(
+            [
+                max(v["s"] for k, v in r["pages"].items() if k != DEFAULT_PAGE.url_path)
+                for r in results
+            ],
+            3,
+        ),
+        "external_requests": sum(r["external_request_count"] for r in results),
+        "targets_s": {"first_page": TARGET_FIRST_S, "other_page_first_visit": TARGET_OTHER_S},
+        "loadavg_start": [round(x, 2) for x in load0],
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+        "runs_raw": results,
+    }
+    print(f"coldstart: {out}", flush=True)
+    harness.save(a.name, out)
+
+
+if __name__ == "__main__":
+    main()
