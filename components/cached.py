@@ -16,9 +16,10 @@ from components.i18n import Lang
 from components.upload import CustomData
 
 CUSTOM_KEY = "_custom_data"
+_APPLIED_KEY = "_custom_bundle"  # (shipped bundle, custom data, the two combined)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _load(data_dir: str, signature: tuple[tuple[str, int, int], ...]) -> Bundle:
     """``signature`` (every file's modification time and size) is part of the cache key only:
     an edited file is a new key, so changes are seen without a restart."""
@@ -29,8 +30,11 @@ def _load(data_dir: str, signature: tuple[tuple[str, int, int], ...]) -> Bundle:
 def shipped_bundle() -> Bundle:
     """The validated dataset from ``$DATA_DIR`` (or ``data/``), reloaded when a file changes.
 
-    ``st.cache_data`` hands each caller its own copy, so no session can alter what another sees.
-    Raises ``components.data.DataError`` with a clear message when a file is broken.
+    Every rerun and session gets the *same* object (``st.cache_resource``: no copy per call, and
+    ``components.memo`` keys derived results on it). Nothing may change it in place: pandas'
+    copy-on-write keeps derived frames apart, and a test runs every page and compares the shared
+    bundle with a fresh load. Raises ``components.data.DataError`` with a clear message when a
+    file is broken.
     """
     folder = default_data_dir()
     return _load(str(folder), files_signature(folder))
@@ -52,10 +56,19 @@ def use_custom(data: CustomData | None) -> None:
 
 def get_bundle() -> Bundle:
     """The dataset every page shows: the session's custom bundle when one is active, else the
-    shipped one (:func:`shipped_bundle`)."""
+    shipped one (:func:`shipped_bundle`). The custom bundle is built once per upload and kept in
+    the session, so it too is the same object on every rerun."""
     base = shipped_bundle()
     custom = custom_data()
-    return base if custom is None else custom.apply(base)
+    if custom is None:
+        st.session_state.pop(_APPLIED_KEY, None)
+        return base
+    kept = st.session_state.get(_APPLIED_KEY)
+    if isinstance(kept, tuple) and kept[0] is base and kept[1] is custom:
+        return kept[2]
+    bundle = custom.apply(base)
+    st.session_state[_APPLIED_KEY] = (base, custom, bundle)
+    return bundle
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -17,6 +17,7 @@ from components.vocab import CONTINENTS, SECTORS
 
 if TYPE_CHECKING:
     from components.data import Bundle
+from components.memo import per_dataset
 
 Measure = Literal["count", "share_continent", "share_sector", "lq"]
 Source = Literal["published", "named", "difference"]
@@ -187,6 +188,7 @@ def cell_summary(
     }
 
 
+@per_dataset
 def reconciliation(bundle: Bundle) -> pd.DataFrame:
     """Figure 2-1's count per sector x continent against the clusters named in the dataset.
 
@@ -208,6 +210,7 @@ def reconciliation(bundle: Bundle) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sector", "continent", "published", "named", "unnamed"])
 
 
+@per_dataset
 def unnamed_total(bundle: Bundle) -> int:
     """How many clusters figure 2-1 counts that the dataset does not name."""
     return int(reconciliation(bundle)["unnamed"].sum())

@@ -11,6 +11,7 @@ from components.charts import apply_layout
 from components.data import Bundle
 from components.i18n import Lang, continent_name, sector_name, t
 from components.matrices import reconciliation
+from components.memo import per_dataset
 from components.vocab import CONTINENTS, SECTORS
 
 NAMED_COLOR = "#0B5394"
@@ -29,6 +30,7 @@ class Headline:
     trends: int
 
 
+@per_dataset
 def headline(bundle: Bundle) -> Headline:
     """Key numbers read from the dataset (nothing typed by hand)."""
     rec = reconciliation(bundle)
@@ -42,6 +44,7 @@ def headline(bundle: Bundle) -> Headline:
     )
 
 
+@per_dataset
 def coverage(bundle: Bundle, by: str) -> pd.DataFrame:
     """Named vs counted-but-unnamed clusters per ``by`` (``"continent"`` or ``"sector"``).
 
@@ -67,10 +70,19 @@ def coverage_table(cov: pd.DataFrame, by: str, lang: Lang) -> pd.DataFrame:
     )
 
 
+@per_dataset
 def unnamed_by_sector(bundle: Bundle) -> pd.DataFrame:
     """Sectors of the counted-but-unnamed clusters (``sector``, ``continent``, ``unnamed`` > 0)."""
     rec = reconciliation(bundle)
     return rec.loc[rec["unnamed"] > 0, ["sector", "continent", "unnamed"]].reset_index(drop=True)
+
+
+@per_dataset
+def coverage_chart(bundle: Bundle, by: str, lang: Lang) -> tuple[go.Figure, pd.DataFrame]:
+    """The overview's coverage chart for ``by`` and its CSV table, built once per dataset and
+    language (shared between reruns and sessions: never changed after this)."""
+    cov = coverage(bundle, by)
+    return build_coverage_bar(cov, by, lang), coverage_table(cov, by, lang)
 
 
 def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:

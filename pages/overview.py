@@ -65,14 +65,9 @@ for col, by, title in (
 ):
     with col:
         st.header(t(title, lang))
-        cov = ov.coverage(bundle, by)
+        fig, table = ov.coverage_chart(bundle, by, lang)
         show_fig(
-            ov.build_coverage_bar(cov, by, lang),
-            key=f"ov_{by}",
-            name=f"clusters_by_{by}",
-            source=source,
-            lang=lang,
-            table=ov.coverage_table(cov, by, lang),
+            fig, key=f"ov_{by}", name=f"clusters_by_{by}", source=source, lang=lang, table=table
         )
 
 st.header(t("overview.trends", lang, n=head.trends))
