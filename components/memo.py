@@ -28,7 +28,7 @@ from components.data import Bundle, default_data_dir, files_signature
 from components.upload import CustomData
 
 T = TypeVar("T")
-MAX_ENTRIES = 384
+MAX_ENTRIES = 64  # a compare view with its maps is ~1 MB, a policy timeline ~70 kB: bounded
 _FINGERPRINT = "_memo_custom_fingerprint"  # (the CustomData object, its fingerprint)
 _CACHE: OrderedDict[Hashable, Any] = OrderedDict()
 _LOCK = threading.Lock()
