@@ -41,7 +41,7 @@ from components.matrices import (
     parse_cell,
     source_matrices,
 )
-from components.present import SlideView
+from components.present import SlideView, freeze
 from components.static_map import build_static_map
 from components.urlstate import parse_choice, parse_multi, parse_slug, parse_text
 from components.vocab import CONTINENTS, SECTORS, THEMES
@@ -862,3 +862,11 @@ def _read_slide(item: object, n: int, bundle: Bundle) -> Slide | str:
         if not param_ok(r.params[key], value, bundle):
             raise BriefingError("bad_param", n=n, name=str(key)[:30])
     return replace(make_slide(page, view, params), title=title, notes=notes)
+
+
+def kept_view(
+    bundle: Bundle, page: str, view: str, params: tuple[tuple[str, str], ...], lang: Lang
+) -> SlideView:
+    """:func:`render_view` with a plain-JSON figure, for keeping per dataset (a slide's own
+    title and notes are applied afterwards: :func:`apply_slide`)."""
+    return freeze(render_view(page, view, dict(params), bundle, lang))

@@ -65,6 +65,10 @@ def _add(slide: bf.Slide, fig: Any, source: str) -> None:
     st.session_state[_ADDED] = len(after.slides)
 
 
+def _add_view(page: str, view: str, fig: Any, source: str) -> None:
+    _add(view_slide(page, view), fig, source)
+
+
 def view_slide(page: str, view: str) -> bf.Slide:
     """The slide for ``view`` of ``page`` as the URL sets it up now (known parameters only)."""
     raw = {k: st.query_params.get(k) for k in st.query_params.keys() if k not in NOT_PARAMS}
@@ -90,9 +94,11 @@ def briefing_button(
     added = st.session_state.pop(_ADDED, None)
     if added is not None:
         st.toast(t("present.added_toast", lang, n=added), icon=":material/slideshow:")
-    slide = view_slide(page, view)
     briefing = get_briefing()
-    number = bf.position(briefing, slide)
+    # The slide (URL parameters checked against the data) is only needed when this view may
+    # already be in the briefing; "add" builds it when clicked, from the URL of that moment.
+    listed = any(s.page == page and s.view == view for s in briefing.slides)
+    number = bf.position(briefing, view_slide(page, view)) if listed else None
     key = key or f"brief_{view}"
     if number is not None:
         container.button(
@@ -107,8 +113,8 @@ def briefing_button(
     container.button(
         t("present.add", lang),
         key=key,
-        on_click=_add,
-        args=(slide, fig, source),
+        on_click=_add_view,
+        args=(page, view, fig, source),
         icon=":material/slideshow:",
         help=t("present.editor.full", lang, n=bf.MAX_SLIDES)
         if full

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import briefing as bf
-from components import present as pr
 from components.data import Bundle, default_data_dir, files_signature, load_bundle
-from components.i18n import Lang
 from components.upload import CustomData
 
 CUSTOM_KEY = "_custom_data"
@@ -69,43 +66,3 @@ def get_bundle() -> Bundle:
     bundle = custom.apply(base)
     st.session_state[_APPLIED_KEY] = (base, custom, bundle)
     return bundle
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _deck(data_dir: str, signature: tuple, lang: Lang) -> list[pr.SlideView]:
-    return [pr.freeze(v) for v in pr.default_deck(_load(data_dir, signature), lang)]
-
-
-def get_report_deck(lang: Lang) -> list[pr.SlideView]:
-    """The default deck of the report's key findings in ``lang`` (figures as plotly JSON), from
-    the report's data (an uploaded cluster file does not change the report's findings)."""
-    folder = default_data_dir()
-    return _deck(str(folder), files_signature(folder), lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _view(
-    data_dir: str,
-    signature: tuple,
-    page: str,
-    view: str,
-    params: tuple[tuple[str, str], ...],
-    lang: Lang,
-) -> pr.SlideView:
-    bundle = _load(data_dir, signature)
-    return pr.freeze(bf.render_view(page, view, dict(params), bundle, lang))
-
-
-def get_slide_view(slide: bf.Slide, lang: Lang) -> pr.SlideView:
-    """A briefing slide drawn from its view (cached per view and language), with its own title
-    and notes."""
-    if custom_data() is not None:  # this session's own data: drawn for it alone, not cached
-        base = pr.freeze(
-            bf.render_view(slide.page, slide.view, dict(slide.params), get_bundle(), lang)
-        )
-    else:
-        folder = default_data_dir()
-        base = _view(
-            str(folder), files_signature(folder), slide.page, slide.view, slide.params, lang
-        )
-    return bf.apply_slide(base, slide)

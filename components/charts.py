@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import plotly.graph_objects as go
+import pydeck as pdk
+
+T = TypeVar("T")
+F = TypeVar("F", go.Figure, pdk.Deck)
 
 # Fonts installed with Debian's fonts-noto-cjk; the others are common fall-backs on desktops.
 FONT_FAMILY = (
@@ -52,3 +59,40 @@ def plotly_config(filename: str) -> dict:
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+def _once(obj: object, name: str, make: Callable[[], T]) -> T:
+    """``make()``, kept on ``obj`` under ``name`` after the first call."""
+    kept = obj.__dict__.get(name)
+    if kept is None:
+        kept = make()
+        obj.__dict__[name] = kept
+    return kept
+
+
+class FrozenFigure(go.Figure):
+    """A figure drawn many times and never changed: its dict is built once (``st.plotly_chart``
+    otherwise deep-copies and walks the whole figure on every draw). Never mutate one."""
+
+    def to_dict(self) -> dict:
+        """The figure as a dict, made on the first call and then reused (read-only)."""
+        return _once(self, "_frozen_dict", super().to_dict)
+
+
+class FrozenDeck(pdk.Deck):
+    """A map drawn many times and never changed: its JSON is made once (``st.pydeck_chart``
+    otherwise serialises the whole deck, shapes included, on every draw). Never mutate one."""
+
+    def to_json(self) -> str:
+        """The deck as JSON, made on the first call and then reused."""
+        return _once(self, "_frozen_json", super().to_json)
+
+
+def frozen(obj: F) -> F:
+    """A figure or deck marked as never changing again (:class:`FrozenFigure`,
+    :class:`FrozenDeck`); returns it."""
+    if type(obj) is go.Figure:
+        obj.__class__ = FrozenFigure
+    elif type(obj) is pdk.Deck:
+        obj.__class__ = FrozenDeck
+    return obj

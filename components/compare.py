@@ -686,7 +686,7 @@ def comparison_table(
         rows.append(
             (
                 sec_pol,
-                t(f"compare.theme.{th}", lang),
+                t(f"theme.{th}", lang),
                 [int(policy_mats[tk].loc[th].sum()) for tk in tokens],
             )
         )

@@ -348,7 +348,7 @@ def build_policy_chart(
 ) -> go.Figure:
     """Policies per theme (rows ``themes``), stacked by period, on the common axis
     ``[0, x_max]``. A policy counts once under each of its themes."""
-    labels = [_name(t(f"compare.theme.{th}", lang), lang, n_regions) for th in themes]
+    labels = [_name(t(f"theme.{th}", lang), lang, n_regions) for th in themes]
     totals = [str(int(matrix.loc[th].sum())) for th in themes]
     rows = rows_for(labels)
     ys = [rows.bar_centre(i) for i in range(rows.n)]
@@ -366,7 +366,7 @@ def build_policy_chart(
                 "name": label,
                 "marker": {"color": PERIOD_COLORS[period], "line": {"width": 0}},
                 "hovertext": [
-                    t("compare.hover.policy", lang, theme=t(f"compare.theme.{th}", lang), n=v)
+                    t("compare.hover.policy", lang, theme=t(f"theme.{th}", lang), n=v)
                     for th, v in zip(themes, values, strict=True)
                 ],
                 "hovertemplate": f"%{{hovertext}} · {label}<extra></extra>",

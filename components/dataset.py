@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from components.captions import cluster_sources
+from components import overview as ov
+from components.captions import cluster_list_source, cluster_sources, source_line
+from components.charts import frozen
 from components.data import (
     FILES,
     TEXT_MAX,
@@ -123,6 +126,32 @@ def provenance(bundle: Bundle) -> Provenance:
 def cluster_warnings(clusters: pd.DataFrame, reference: pd.DataFrame) -> list[Problem]:
     """Suspicious rows of ``clusters`` (continents checked against ``reference``'s)."""
     return suspicious_clusters(clusters, report_continents(reference), load_bboxes())
+
+
+def own_warnings(bundle: Bundle) -> list[Problem]:
+    """:func:`cluster_warnings` of the bundle's clusters against themselves (the shipped data)."""
+    return cluster_warnings(bundle.clusters, bundle.clusters)
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    """The data page's coverage section: headline numbers, chart, its table and source line."""
+
+    head: ov.Headline
+    figure: go.Figure
+    table: pd.DataFrame
+    source: str
+
+
+def coverage_view(bundle: Bundle, lang: Lang) -> CoverageView:
+    """Named vs counted clusters per continent, drawn and tabled (built once per dataset)."""
+    cov = ov.coverage(bundle, "continent")
+    return CoverageView(
+        head=ov.headline(bundle),
+        figure=frozen(ov.build_coverage_bar(cov, "continent", lang)),
+        table=ov.coverage_table(cov, "continent", lang),
+        source=source_line(lang, ["figure 2-1"], cluster_list_source(bundle.clusters, lang)),
+    )
 
 
 def download_frame(bundle: Bundle, name: str) -> pd.DataFrame:

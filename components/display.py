@@ -5,6 +5,7 @@ else owns ``st.plotly_chart``'s configuration."""
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,20 @@ from components.briefing_store import briefing_button
 from components.charts import plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
+
+_CSV: dict[int, tuple[weakref.ref, bytes]] = {}  # id(table) -> (the table, its CSV)
+
+
+def kept_csv(table: pd.DataFrame) -> bytes:
+    """``csv_bytes(table)``, encoded once per table object: a table kept between reruns (see
+    ``components.memo``; never mutated) is not encoded again on every rerun."""
+    key = id(table)
+    kept = _CSV.get(key)
+    if kept is not None and kept[0]() is table:
+        return kept[1]
+    data = csv_bytes(table)
+    _CSV[key] = (weakref.ref(table, lambda _ref: _CSV.pop(key, None)), data)
+    return data
 
 
 def download_csv(
@@ -29,7 +44,7 @@ def download_csv(
     """A CSV download button for ``table`` (UTF-8 with BOM), file ``<name>_<lang>.csv``."""
     container.download_button(
         label or t("common.download_csv", lang),
-        data=csv_bytes(table),
+        data=kept_csv(table),
         file_name=f"{file_stem(name, lang)}.csv",
         mime="text/csv",
         icon=":material/download:",

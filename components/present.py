@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from components import overview as ov
 from components.captions import cluster_list_source, source_line
-from components.charts import FONT_FAMILY, apply_layout
+from components.charts import FONT_FAMILY, apply_layout, frozen
 from components.data import Bundle
 from components.heatmap_charts import build_main_heatmap
 from components.i18n import Lang, continent_name, join_list, sector_name, t
@@ -595,3 +595,16 @@ def footer_html(source: str, number: int, count: int, *, presenting: bool) -> st
         f'<span class="slide-source">{escape_html(source)}</span>'
         f'<span class="slide-number" style="white-space:nowrap">{number} / {count}</span></div>'
     )
+
+
+def report_deck(bundle: Bundle, lang: Lang) -> tuple[SlideView, ...]:
+    """:func:`default_deck` with plain-JSON figures (:func:`freeze`), for keeping."""
+    return tuple(freeze(v) for v in default_deck(bundle, lang))
+
+
+def slide_chart(which: object, height: int, *, fig: dict | go.Figure) -> go.Figure:
+    """:func:`slide_figure` of ``fig`` as a figure drawn many times (validated once, frozen).
+
+    ``which`` names the slide's figure for the memo that keeps the result (unused here)."""
+    del which
+    return frozen(go.Figure(slide_figure(fig, height=height)))

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import apply_layout
+from components.captions import source_line
+from components.charts import apply_layout, frozen
 from components.i18n import (
     LANGS,
     Lang,
@@ -468,9 +469,18 @@ def trend_policies(bundle: Bundle, trend_no: int) -> pd.DataFrame:
     return out.sort_values(["year", "policy_id"], na_position="last").reset_index(drop=True)
 
 
+def inline_case(text: str) -> str:
+    """A name as it reads inside a sentence: ``Supply chains`` → ``supply chains``; acronyms
+    (``SMEs``) and scripts without case (Chinese) unchanged."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def theme_name(theme: str, lang: Lang) -> str:
-    """Localised name of a policy theme code."""
-    return t(f"trends.theme.{theme.replace('-', '_')}", lang)
+    """A policy theme's name (``theme.<code>``, the one set every page uses) as it reads inside
+    a sentence."""
+    return inline_case(t(f"theme.{theme}", lang))
 
 
 def describe_policy_rule(trend_no: int, lang: Lang) -> str:
@@ -870,3 +880,142 @@ def hit_where(hit: Hit, lang: Lang) -> str:
         where=where,
         language=t(f"trends.lang.{hit.doc.text_lang}", lang),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# What the page shows, built once per dataset (components.memo keeps these: never mutate them)
+
+
+@dataclass(frozen=True)
+class FactChart:
+    """One chart of grouped figures: the figure, its file name, source, table, quotes, notes."""
+
+    figure: go.Figure
+    name: str
+    source: str
+    table: pd.DataFrame
+    quotes: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactsContent:
+    """Facts as the page draws them: charts, single-value cards, and the table of all."""
+
+    charts: tuple[FactChart, ...]
+    cards: tuple[FactView, ...]
+    table: pd.DataFrame
+
+
+def facts_content(facts: pd.DataFrame, key: str, lang: Lang) -> FactsContent:
+    """Charts for grouped figures (bars or a line), cards for the others, and one table."""
+    groups = fact_groups(facts)
+    charts = tuple(
+        FactChart(
+            figure=frozen(build_fact_figure(g, lang)),
+            name=f"{key}_{g.facts['fact_id'].iloc[0]}",
+            source=source_line(lang, sorted(set(g.facts["source_ref"]))),
+            table=facts_table(g.facts, lang),
+            quotes=tuple(dict.fromkeys(g.facts["quote_zh"])),
+            notes=tuple(dict.fromkeys(n for n in g.facts["note"] if n)),
+        )
+        for g in groups
+        if g.chart != "card"
+    )
+    cards = tuple(fact_view(g.facts.iloc[0], lang) for g in groups if g.chart == "card")
+    return FactsContent(charts, cards, facts_table(facts, lang))
+
+
+def trend_facts_content(bundle: Bundle, trend_no: int, lang: Lang) -> FactsContent | None:
+    """The facts linked to a trend (None when there are none)."""
+    linked = trend_facts(bundle, trend_no)
+    return None if linked.empty else facts_content(linked, f"trend{trend_no}", lang)
+
+
+def related_facts_content(bundle: Bundle, trend_no: int, lang: Lang) -> FactsContent | None:
+    """The facts related to a trend by its terms (None when there are none)."""
+    related = related_facts(bundle, trend_no)
+    if related.empty:
+        return None
+    return facts_content(related.drop(columns="matched"), f"trend{trend_no}_related", lang)
+
+
+def chapter_facts_content(bundle: Bundle, chapter: int, lang: Lang) -> FactsContent | None:
+    """The facts of a report chapter (None when there are none)."""
+    facts = chapter_facts(bundle, chapter)
+    return None if facts.empty else facts_content(facts, f"ch{chapter}", lang)
+
+
+@dataclass(frozen=True)
+class TrendPolicies:
+    """A trend's policies: how many, how many dated, the timeline and table, undated names."""
+
+    n: int
+    dated: int
+    figure: go.Figure | None
+    table: pd.DataFrame
+    undated: tuple[str, ...]
+
+
+def trend_policies_content(bundle: Bundle, trend_no: int, lang: Lang) -> TrendPolicies:
+    """The policies of a trend as the page shows them."""
+    policies = trend_policies(bundle, trend_no)
+    dated = int(policies["year"].notna().sum())
+    figure = None
+    if dated:
+        order = bundle.policies["jurisdiction"]
+        figure = frozen(build_policy_timeline(policies, lang, order=order))
+    return TrendPolicies(
+        n=len(policies),
+        dated=dated,
+        figure=figure,
+        table=policies_table(policies, lang),
+        undated=tuple(policies.loc[policies["year"].isna(), f"name_{lang}"]),
+    )
+
+
+@dataclass(frozen=True)
+class TrendClusters:
+    """A trend's clusters: the rule in words, and per continent counts or a cluster list."""
+
+    rule: ClusterRule
+    description: str
+    by_continent: tuple[str, ...] = ()  # "all": one line per continent
+    clusters: tuple[tuple[str, str], ...] = ()  # (cluster_id, label) of the chosen clusters
+    chosen: pd.DataFrame | None = None
+
+
+def trend_clusters_content(bundle: Bundle, trend_no: int, lang: Lang) -> TrendClusters:
+    """The clusters illustrating a trend, by its rule."""
+    rule = CLUSTER_RULES[trend_no]
+    description = describe_cluster_rule(bundle, rule, lang)
+    if rule.kind == "none":
+        return TrendClusters(rule, description)
+    if rule.kind == "all":
+        lines = tuple(
+            t(
+                "trends.clusters.by_continent",
+                lang,
+                continent=continent_name(c.continent, lang),
+                published=c.published,
+                named=c.named,
+            )
+            for c in continent_counts(bundle).itertuples(index=False)
+        )
+        return TrendClusters(rule, description, by_continent=lines)
+    chosen = select_clusters(bundle, rule)
+    labels = tuple(
+        (row["cluster_id"], cluster_label(row, lang, rule)) for row in chosen.to_dict("records")
+    )
+    return TrendClusters(rule, description, clusters=labels, chosen=chosen)
+
+
+def nav_titles(bundle: Bundle, lang: Lang) -> tuple[tuple[int, str], ...]:
+    """``(number, title)`` of every trend, in order (the trend list)."""
+    return tuple((n, trend_view(bundle, n, lang).title) for n in trend_numbers(bundle))
+
+
+def search_hits(bundle: Bundle, query: str, *, docs: Sequence[Doc]) -> tuple[list[Hit], int]:
+    """:func:`search` of ``query`` over ``docs`` (the bundle's :func:`search_docs`)."""
+    del bundle  # the documents are the bundle's; the memo keys on it
+    return search(docs, query)

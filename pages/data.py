@@ -6,13 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components import dataset as ds
-from components import overview as ov
 from components import upload as up
-from components.cached import custom_data, get_bundle, shipped_bundle, use_custom
-from components.captions import cluster_list_source, source_line
+from components.cached import custom_data, shipped_bundle, use_custom
 from components.data import Problem
 from components.display import download_csv, download_xlsx, show_fig
 from components.i18n import t
+from components.memo import dataset_memo
 from components.problems import problems_table
 from components.safe import escape_md, literal_md
 from components.widgets import current_lang, url_radio
@@ -20,30 +19,29 @@ from components.widgets import current_lang, url_radio
 REPORT_KEY = "_upload_report"  # (file id, mode, Report) of the last file checked
 
 lang = current_lang()
-bundle = get_bundle()
-shipped = shipped_bundle()
+memo = dataset_memo()  # the dataset's tables, charts and checks, built once per dataset
 st.title(t("data.title", lang))
 st.caption(t("data.intro", lang))
 
 # --- coverage and provenance ---------------------------------------------------------------------
 st.header(t("data.coverage.heading", lang))
-head = ov.headline(bundle)
+cover = memo(ds.coverage_view, lang)
+head = cover.head
 st.markdown(t("data.coverage.text", lang, total=head.total, named=head.named, unnamed=head.unnamed))
 extra = head.named - (head.total - head.unnamed)
 if extra > 0:
     st.caption(t("data.coverage.extra", lang, n=extra))
-cov = ov.coverage(bundle, "continent")
 show_fig(
-    ov.build_coverage_bar(cov, "continent", lang),
+    cover.figure,
     key="data_coverage",
     name="coverage_by_continent",
-    source=source_line(lang, ["figure 2-1"], cluster_list_source(bundle.clusters, lang)),
+    source=cover.source,
     lang=lang,
-    table=ov.coverage_table(cov, "continent", lang),
+    table=cover.table,
 )
 
 st.header(t("data.provenance.heading", lang))
-prov = ds.provenance(bundle)
+prov = memo(ds.provenance)
 st.markdown(
     "\n".join(
         f"- {line}"
@@ -63,7 +61,7 @@ st.markdown(
 )
 
 st.header(t("data.sources.heading", lang))
-st.dataframe(ds.sources_table(bundle, lang), hide_index=True, width="stretch")
+st.dataframe(memo(ds.sources_table, lang), hide_index=True, width="stretch")
 
 # --- tables --------------------------------------------------------------------------------------
 st.header(t("data.tables.heading", lang))
@@ -74,13 +72,13 @@ name = url_radio(
     "clusters",
     format_func=lambda n: t(f"data.table.{n}", lang),
 )
-frame = ds.download_frame(bundle, name)
+frame = memo(ds.download_frame, name)
 st.caption(t("data.tables.rows", lang, n=len(frame)))
 st.dataframe(frame, hide_index=True, width="stretch", height=320)
 cols = st.columns(4)
 download_csv(frame, name, lang, key=f"data_csv_{name}", container=cols[0])
 download_xlsx(frame, name, lang, key=f"data_xlsx_{name}", container=cols[1])
-template = ds.blank(name)
+template = memo.plain(ds.blank, name)
 download_csv(
     template,
     f"{name}_template",
@@ -98,12 +96,15 @@ download_xlsx(
     label=t("data.tables.template_xlsx", lang),
 )
 st.markdown(f"**{t('data.tables.schema', lang)}**")
-st.dataframe(ds.schema_table(name, lang), hide_index=True, width="stretch")
+st.dataframe(memo.plain(ds.schema_table, name, lang), hide_index=True, width="stretch")
 st.caption(t("data.tables.text_limit", lang, max=ds.text_limit()))
 
 # --- checks of the data in use -------------------------------------------------------------------
 st.header(t("data.checks.heading", lang))
-warnings = ds.cluster_warnings(bundle.clusters, shipped.clusters)
+if custom_data() is None:
+    warnings = memo(ds.own_warnings)
+else:  # this session's clusters, checked against the report's continents
+    warnings = ds.cluster_warnings(memo.bundle.clusters, shipped_bundle().clusters)
 if warnings:
     st.warning(t("data.checks.some", lang, n=len(warnings)))
     st.dataframe(problems_table(warnings, lang), hide_index=True, width="stretch")
@@ -130,6 +131,7 @@ uploaded = st.file_uploader(
 
 def _check(data: bytes, file_name: str, mode: up.Mode) -> up.Report:
     """Read and validate an upload; any failure becomes a reported problem, never a traceback."""
+    shipped = shipped_bundle()
     try:
         return up.validate_clusters(up.read_upload(data, file_name), shipped, mode, file_name)
     except Exception:  # noqa: BLE001 - the reader gets a message, the log the details
@@ -142,7 +144,7 @@ def _check(data: bytes, file_name: str, mode: up.Mode) -> up.Report:
 
 
 def _use(report: up.Report, mode: up.Mode) -> None:
-    use_custom(up.merge(report, shipped, mode))
+    use_custom(up.merge(report, shipped_bundle(), mode))
 
 
 if uploaded is not None:

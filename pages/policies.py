@@ -5,14 +5,14 @@ comparison (``?jurisdiction=USA,JPN&theme=green&period=2022-2023&q=芯片&policy
 import streamlit as st
 
 from components import policies as pc
-from components import policy_charts as charts
-from components.cached import get_bundle
+from components import policy_views as pv
 from components.captions import source_line
 from components.display import download_csv, show_fig
-from components.i18n import continent_name, country_name, join_list, other, punct, t
+from components.i18n import continent_name, country_name, other, punct, t
+from components.memo import dataset_memo
 from components.safe import escape_md, is_blank
 from components.sources import cite
-from components.vocab import POLICY_PERIODS, THEMES
+from components.vocab import THEMES
 from components.widgets import (
     current_lang,
     set_click,
@@ -26,13 +26,13 @@ PICK = "pol_pick"
 JURISDICTION_KEY = "url_jurisdiction"  # the session key url_multiselect binds ?jurisdiction= to
 
 lang = current_lang()
-bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
-policies = bundle.policies
-lane_order = pc.lanes(policies)
-ids = set(policies["policy_id"])
+memo = dataset_memo()  # app.py has already stopped with a clear message if the data is broken
+info = memo(pv.basics, lang)
+lane_order = info.lanes
+total = len(info.ids)
 
 st.title(t("policies.title", lang))
-st.caption(t("policies.intro", lang, total=len(policies), lanes=len(lane_order)))
+st.caption(t("policies.intro", lang, total=total, lanes=len(lane_order)))
 
 
 def show_lanes(codes: tuple[str, ...]) -> None:
@@ -61,7 +61,7 @@ chosen_themes = url_multiselect(
 chosen_periods = url_multiselect(
     "period",
     t("policies.filter.period", lang),
-    pc.periods(policies),
+    info.periods,
     format_func=lambda p: pc.period_name(p, lang),
     container=cols[2],
     placeholder=t("filter.all", lang),
@@ -74,38 +74,28 @@ query = url_text_input(
     help=t("policies.filter.search_help", lang),
 )
 filters = pc.PolicyFilters(chosen_lanes, chosen_themes, chosen_periods, query)
-shown = pc.filter_policies(policies, filters)
-lanes_shown = chosen_lanes or lane_order
 
 # --- the open policy: ?policy= (a link) or a click on a marker -----------------------------------
 raw_policy = st.query_params.get("policy")
+ids = info.ids
 selected, chart_key = url_click("policy", CHART_KEY, valid=ids.__contains__, picked=pc.picked_ids)
 if raw_policy and raw_policy not in ids:
     st.warning(t("policies.bad_policy", lang, value=escape_md(raw_policy[:60])), icon="⚠️")
 
-st.markdown(f"**{t('policies.count', lang, shown=len(shown), total=len(policies))}**")
-if shown.empty:
+layout = memo(pv.timeline_layout, filters, lang)
+view = memo(pv.timeline_view, filters, selected, lang, layout=layout)
+shown_ids = view.shown_ids
+st.markdown(f"**{t('policies.count', lang, shown=len(shown_ids), total=total)}**")
+if not shown_ids:
     st.warning(t("policies.none", lang))
 
-years = pc.year_source_counts(policies)
-timeline_source = join_list(
-    [source_line(lang, ["table 6-2"]), t("policies.source_years", lang, **years)], lang, "clause"
-)
-table = pc.policy_table(shown, lang)
+timeline_source = info.timeline_source
+table = view.table
 
 tab_chart, tab_table = st.tabs([t("policies.tab_chart", lang), t("policies.tab_table", lang)])
 with tab_chart:
-    layout = charts.timeline_layout(policies, shown, lanes_shown, lang)
     show_fig(
-        charts.build_timeline(
-            policies,
-            shown,
-            lanes_shown,
-            lang,
-            selected=selected,
-            chosen_themes=chosen_themes,
-            layout=layout,
-        ),
+        view.figure,
         key=chart_key,
         name="policy_timeline",
         source=timeline_source,
@@ -115,8 +105,8 @@ with tab_chart:
         selection_mode="points",
     )
     st.caption(t("policies.chart.marker_note", lang))
-    if layout.hidden:
-        st.caption(f":material/info: {t('policies.chart.hidden', lang, n=layout.hidden)}")
+    if view.hidden:
+        st.caption(f":material/info: {t('policies.chart.hidden', lang, n=view.hidden)}")
 with tab_table:
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("policies.table_caption", lang))
@@ -124,8 +114,8 @@ with tab_table:
     st.caption(timeline_source)
 
 # --- details of the open policy -----------------------------------------------------------------
-names = dict(zip(policies["policy_id"], policies[f"name_{lang}"], strict=True))
-options = shown["policy_id"].tolist()
+names = info.names
+options = list(shown_ids)
 if selected and selected not in options:
     options.append(selected)
 st.session_state[PICK] = selected
@@ -141,7 +131,8 @@ st.selectbox(
 if selected is None:
     st.info(t("policies.click_hint", lang), icon=":material/touch_app:")
 else:
-    pol = policies.set_index("policy_id").loc[selected]
+    found = memo(pv.detail, selected)
+    pol = found.row
     code = str(pol["jurisdiction"])
     colon = punct("colon", lang)
     with st.container(border=True):
@@ -155,7 +146,7 @@ else:
             icon=":material/close:",
             key="pol_close",
         )
-        if selected not in set(shown["policy_id"]):
+        if selected not in shown_ids:
             st.caption(t("policies.outside_filter", lang))
         rows = [
             ("jurisdiction", country_name(code, lang)),
@@ -182,7 +173,7 @@ else:
                 added=t("policies.detail.added", lang),
             )
         )
-        countries = pc.map_countries(code, bundle.clusters)
+        countries = found.map_countries
         place = t("policies.detail.map_eu", lang) if code == "EU" else country_name(code, lang)
         if countries:
             st.page_link(
@@ -194,7 +185,7 @@ else:
             )
         else:
             st.caption(t("policies.detail.map_none", lang, place=place))
-        section = pc.regional_section(code, bundle.sections, bundle.clusters)
+        section = found.section
         st.markdown(f"**{t('policies.detail.region', lang)}**")
         if section is None:
             st.caption(t("policies.detail.no_region", lang))
@@ -207,32 +198,22 @@ else:
 st.divider()
 st.header(t("policies.region.heading", lang), anchor=False)
 st.caption(t("policies.region.intro", lang))
-panels = pc.regional_lanes(bundle.sections, lane_order, bundle.clusters)
-for col, (section, codes) in zip(st.columns(max(len(panels), 1)), panels, strict=False):
+panels = memo(pv.regional_panels, lang)
+for col, panel in zip(st.columns(max(len(panels), 1)), panels, strict=False):
+    section = panel.section
     with col.container(border=True):
         st.markdown(f"**{escape_md(continent_name(section['continent'], lang))}**")
         st.markdown(escape_md(section[f"title_{lang}"]))
         st.caption(escape_md(section[f"summary_{lang}"]))
-        if codes:
-            by_period = pc.period_counts(policies, codes)
-            early, late = (by_period[p] for p in POLICY_PERIODS)
-            st.caption(
-                t(
-                    "policies.region.count",
-                    lang,
-                    lanes=charts.lanes_text(codes, lang),
-                    n=sum(by_period.values()),
-                    early=early,
-                    late=late,
-                )
-            )
+        if panel.codes:
+            st.caption(panel.count_text)
             st.button(
                 t("policies.region.show", lang),
                 key=f"pol_region_{section['section_id']}",
                 on_click=show_lanes,
-                args=(codes,),
+                args=(panel.codes,),
                 icon=":material/filter_alt:",
-                help=t("policies.region.show_help", lang, lanes=charts.lanes_text(codes, lang)),
+                help=t("policies.region.show_help", lang, lanes=panel.lanes_text),
             )
         else:
             st.caption(t("policies.region.no_lanes", lang))
@@ -242,16 +223,14 @@ for col, (section, codes) in zip(st.columns(max(len(panels), 1)), panels, strict
 st.divider()
 st.header(t("policies.theme.heading", lang), anchor=False)
 st.markdown(t("policies.theme.claim", lang))
-base = pc.filter_policies(policies, pc.PolicyFilters(jurisdictions=chosen_lanes))
-counts = pc.theme_period_counts(base)
-scope = pc.scope_text(chosen_lanes, len(base), lane_order, lang)
+themed = memo(pv.theme_view, chosen_lanes, lang)
 show_fig(
-    charts.build_theme_chart(counts, lang),
+    themed.figure,
     key="pol_theme_chart",
     name="policy_themes_by_period",
     source=source_line(lang, ["table 6-2"], computed_from=t("policies.theme.computed_from", lang)),
     lang=lang,
-    table=charts.theme_table(counts, lang),
+    table=themed.table,
 )
-st.markdown("\n".join(f"- {escape_md(s)}" for s in pc.claim_caption(counts, scope, lang)))
-st.caption(t("policies.theme.scope_note", lang, scope=scope))
+st.markdown("\n".join(f"- {escape_md(s)}" for s in themed.claim))
+st.caption(t("policies.theme.scope_note", lang, scope=themed.scope))

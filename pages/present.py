@@ -11,11 +11,12 @@ import streamlit as st
 from components import briefing as bf
 from components import present as pr
 from components.briefing_store import get_briefing, set_briefing, snapshot
-from components.cached import get_bundle, get_report_deck, get_slide_view
+from components.cached import get_bundle
 from components.charts import plotly_config
 from components.export import file_stem
 from components.html_export import build_html
 from components.i18n import LANGS, t
+from components.memo import dataset_memo, report_memo
 from components.pptx_export import ImageError, build_pptx, slide_png
 from components.registry import PAGES
 from components.safe import escape_md
@@ -30,7 +31,8 @@ COVER_CHART_HEIGHT = 260
 EXPORTS = "_present_exports"
 
 lang = current_lang()
-bundle = get_bundle()
+memo = dataset_memo()  # briefing slides: drawn from this session's data, kept per dataset
+report = report_memo()  # the report's key findings: always the report's own data
 presenting = st.query_params.get("present") == "1"
 sync("present", "1" if presenting else "", "")
 briefing = get_briefing()
@@ -59,12 +61,23 @@ def _view(slide: bf.Slide) -> pr.SlideView:
         kept = snapshot(slide.uid)
         if kept is not None:
             return bf.snapshot_view(slide, kept[0], kept[1], lang)
-    return get_slide_view(slide, lang)
+    base = memo(bf.kept_view, slide.page, slide.view, slide.params, lang)
+    return bf.apply_slide(base, slide)
+
+
+def _figure_id(n: int) -> tuple:
+    """What identifies slide ``n``'s figure (the memo keeps its slide-sized chart under it)."""
+    if deck == "report":
+        return ("report", lang, n)
+    slide = briefing.slides[n - 1]
+    if bf.renderer_for(slide.page, slide.view) is None:
+        return ("snapshot", slide.uid)
+    return (slide.page, slide.view, slide.params, lang)
 
 
 def _all_views(deck: str) -> list[pr.SlideView]:
     if deck == "report":
-        return get_report_deck(lang)
+        return list(report(pr.report_deck, lang))
     return [_view(s) for s in briefing.slides]
 
 
@@ -84,7 +97,7 @@ else:
         on_change=_reset_slide,
     )
 
-report_views = get_report_deck(lang) if deck == "report" else []
+report_views = report(pr.report_deck, lang) if deck == "report" else ()
 count = len(report_views) if deck == "report" else len(briefing.slides)
 
 keys = read_keys()
@@ -131,8 +144,9 @@ def draw_slide(view: pr.SlideView, n: int, total: int) -> None:
     else:
         st.html(pr.headline_html(view.title, presenting=presenting))
     if view.kind in ("chart", "cover") and view.fig is not None:
+        kept = report if deck == "report" else memo
         st.plotly_chart(
-            pr.slide_figure(view.fig, height=_chart_height(view)),
+            kept.plain(pr.slide_chart, _figure_id(n), _chart_height(view), fig=view.fig),
             key=f"slide_chart_{deck}_{n}",
             config=plotly_config(file_stem(f"slide_{n}", lang)),
             width="stretch",
@@ -234,7 +248,7 @@ def _upload() -> None:
     if file is None:
         return
     try:
-        loaded, skipped = bf.read_briefing(file.getvalue(), bundle)
+        loaded, skipped = bf.read_briefing(file.getvalue(), get_bundle())
     except bf.BriefingError as err:
         st.session_state["_upload_msg"] = (
             "error",

@@ -122,7 +122,7 @@ def test_charts_export_png_name_and_csv_of_the_data_shown(
         written.append(export.csv_bytes(frame))
         return written[-1]
 
-    monkeypatch.setattr(display, "csv_bytes", spy)
+    monkeypatch.setattr(display, "kept_csv", spy)  # what the download button is given
     at = make_app("pages/overview.py", lang=lang)
     configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
     names = [c["toImageButtonOptions"]["filename"] for c in configs]

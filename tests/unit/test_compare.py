@@ -579,7 +579,7 @@ def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
     assert [a.text for a in values] == [f"<b>{int(mat.loc[th].sum())}</b>" for th in themes]
     assert [a.y for a in values] == list(fig.data[0].y)
     names = [a.text for a in fig.layout.annotations if a.xanchor == "left"]
-    assert names == [t(f"compare.theme.{th}", "en") for th in themes]
+    assert names == [t(f"theme.{th}", "en") for th in themes]
     gap = cmp.share_gap(items[0], items[1])
     diff = cc.build_difference_chart(gap, "Europe", "Asia", "title", "en")
     assert list(diff.data[0].x) == pytest.approx(list(gap))

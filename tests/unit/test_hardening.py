@@ -284,7 +284,8 @@ def test_every_download_goes_through_the_one_encoder() -> None:
     assert not others, others
     display = code[ROOT / "components" / "display.py"]
     assert display.count("download_button(") == 2
-    assert "data=csv_bytes(table)" in display and "data=lambda: xlsx_bytes(table" in display
+    assert "data=kept_csv(table)" in display and "= csv_bytes(table)" in display
+    assert "data=lambda: xlsx_bytes(table" in display
     assert not [p.name for p, text in code.items() if ".to_csv(" in text and p.name != "export.py"]
 
 

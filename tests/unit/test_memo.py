@@ -1,15 +1,131 @@
-"""components.memo: computed once per dataset object and arguments; shared frames stay intact."""
+"""The per-dataset memo and the frozen figures and maps the pages keep."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import json
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pydeck as pdk
+import pytest
 
-from components import memo
+from components import memo as mm
+from components.charts import FrozenDeck, FrozenFigure, frozen
+from components.data import load_bundle
+from components.upload import CustomData
+
+BUNDLE = load_bundle()
 
 
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    mm.clear()
+
+
+def _counting() -> tuple[list[int], object]:
+    loads: list[int] = []
+
+    def load() -> object:
+        loads.append(1)
+        return BUNDLE
+
+    return loads, load
+
+
+def n_policies(bundle: object, lang: str) -> dict:
+    """A pure function of the bundle (a fresh dict per call)."""
+    return {"n": len(bundle.policies), "lang": lang}  # type: ignore[attr-defined]
+
+
+def test_a_kept_result_is_the_same_object_and_the_bundle_loads_only_on_a_miss() -> None:
+    loads, load = _counting()
+    first = mm.Memo(("data", 1), load)(n_policies, "en")
+    again = mm.Memo(("data", 1), load)(n_policies, "en")  # another run, same dataset
+    assert again is first and first == {"n": len(BUNDLE.policies), "lang": "en"}
+    assert len(loads) == 1
+    other_lang = mm.Memo(("data", 1), load)(n_policies, "zh")
+    assert other_lang["lang"] == "zh" and len(loads) == 2
+
+
+def test_another_dataset_is_another_key() -> None:
+    loads, load = _counting()
+    a = mm.Memo(("data", 1), load)(n_policies, "en")
+    b = mm.Memo(("data", 2), load)(n_policies, "en")  # a file changed, or an upload
+    assert a is not b and len(loads) == 2
+
+
+def test_derived_values_are_passed_but_not_keyed() -> None:
+    def total(bundle: object, k: int, *, extra: int) -> int:
+        return k + extra
+
+    memo = mm.Memo(("data", 1), lambda: BUNDLE)
+    assert memo(total, 1, extra=10) == 11
+    assert memo(total, 1, extra=99) == 11  # kept under (total, 1): extra follows from the args
+
+
+def test_plain_functions_and_functions_of_the_same_name_do_not_collide() -> None:
+    memo = mm.Memo(("data", 1), lambda: BUNDLE)
+    assert memo.plain(str.upper, "abc") == "ABC"
+
+    def make(value: int):  # two functions with one qualname in one file
+        def f(bundle: object) -> int:
+            return value
+
+        return f
+
+    assert memo(make(1)) == 1
+    assert memo(make(2)) == 1  # same file, line and name: the caller must pass what differs
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mm, "MAX_ENTRIES", 3)
+    memo = mm.Memo(("data", 1), lambda: BUNDLE)
+    for k in range(10):
+        memo(n_policies, str(k))
+    assert len(mm._CACHE) == 3
+
+
+def test_fingerprint_follows_the_uploaded_content() -> None:
+    def custom(clusters: object, name: str = "mine.csv") -> CustomData:
+        return CustomData(name, "add", clusters, BUNDLE.organizations, 1, 0)  # type: ignore[arg-type]
+
+    base = mm.fingerprint(custom(BUNDLE.clusters))
+    assert base == mm.fingerprint(custom(BUNDLE.clusters.copy()))
+    edited = BUNDLE.clusters.copy()
+    edited.loc[0, "name_en"] = "Another name"
+    assert mm.fingerprint(custom(edited)) != base
+    assert mm.fingerprint(custom(BUNDLE.clusters.iloc[1:])) != base
+    assert mm.fingerprint(custom(BUNDLE.clusters, "other.csv")) != base
+    mode = dataclasses.replace(custom(BUNDLE.clusters), mode="replace")
+    assert mm.fingerprint(mode) != base
+
+
+def test_a_frozen_figure_serialises_as_the_figure_did() -> None:
+    fig = go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2], name="a"))
+    fig.update_layout(title="t", height=300)
+    expected = pio.to_json(fig, validate=False)
+    assert frozen(fig) is fig and isinstance(fig, FrozenFigure)
+    assert pio.to_json(fig, validate=False) == expected
+    assert pio.to_json(fig, validate=False) == expected  # the kept dict survives a draw
+    assert fig.to_dict() is fig.to_dict()
+    assert json.loads(fig.to_json())["layout"]["height"] == 300
+
+
+def test_a_frozen_deck_serialises_once() -> None:
+    deck = pdk.Deck(
+        layers=[pdk.Layer("ScatterplotLayer", data=[{"x": 1, "y": 2}], get_position=["x", "y"])],
+        map_provider=None,
+    )
+    expected = deck.to_json()
+    assert frozen(deck) is deck and isinstance(deck, FrozenDeck)
+    assert deck.to_json() == expected and deck.to_json() is deck.to_json()
+
+
+# --- @per_dataset: keyed on the bundle object ---------------------------------------------------
 @dataclass(frozen=True)
 class _Data:
     frame: pd.DataFrame
@@ -18,7 +134,7 @@ class _Data:
 def test_computed_once_per_dataset_and_arguments() -> None:
     calls: list[tuple[int, str]] = []
 
-    @memo.per_dataset
+    @mm.per_dataset
     def count(data: _Data, word: str) -> int:
         calls.append((id(data), word))
         return len(data.frame) + len(word)
@@ -28,11 +144,11 @@ def test_computed_once_per_dataset_and_arguments() -> None:
     assert count(one, "yy") == 4
     assert count(two, "x") == 2
     assert len(calls) == 3
-    assert memo.cached_results(one) == 2
+    assert mm.cached_results(one) == 2
 
 
 def test_a_changed_frame_leaves_the_shared_result_alone() -> None:
-    @memo.per_dataset
+    @mm.per_dataset
     def table(data: _Data) -> pd.DataFrame:
         return data.frame.assign(b=data.frame["a"] * 2)
 
@@ -45,25 +161,27 @@ def test_a_changed_frame_leaves_the_shared_result_alone() -> None:
 
 
 def test_unhashable_arguments_are_computed_not_kept() -> None:
-    @memo.per_dataset
+    @mm.per_dataset
     def total(data: _Data, values: list[int]) -> int:
         return sum(values)
 
     data = _Data(pd.DataFrame())
     assert total(data, [1, 2]) == 3
-    assert memo.cached_results(data) == 0
+    assert mm.cached_results(data) == 0
 
 
 def test_entries_are_bounded_and_go_with_their_dataset() -> None:
-    @memo.per_dataset
+    @mm.per_dataset
     def echo(data: _Data, n: int) -> int:
         return n
 
     data = _Data(pd.DataFrame())
-    for n in range(memo.ENTRIES + 10):
+    for n in range(mm.MAX_ENTRIES + 10):
         echo(data, n)
-    assert memo.cached_results(data) == memo.ENTRIES
-    key = id(data)
-    del data
+    assert mm.cached_results(data) == mm.MAX_ENTRIES
+    probe = _Data(pd.DataFrame())
+    echo(probe, 1)
+    assert mm.cached_results(probe) == 1
+    del data, probe
     gc.collect()
-    assert key not in memo._tables
+    assert not [k for k in mm._CACHE if k[0][0] == "bundle"]

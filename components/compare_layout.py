@@ -1,0 +1,295 @@
+"""Layout of the compare page (``pages/compare.py``): the region controls and one row of paired
+columns per section, drawn from a :class:`components.compare_view.CompareView`. Streamlit glue
+only: the numbers, figures and maps are built (and kept) by :mod:`components.compare_view`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from components import compare as cmp
+from components import compare_charts as cc
+from components import compare_state as cs
+from components.captions import source_line
+from components.compare_view import MAP_HEIGHT, CompareView
+from components.display import download_csv, show_fig
+from components.i18n import Lang, country_name, join_list, parenthesize, t
+from components.registry import PAGES
+from components.safe import escape_md
+
+HAS_POLICIES_PAGE = any(spec.url_path == "policies" for spec in PAGES)
+
+
+def columns(key: str, n: int) -> list:
+    """One row of ``n`` paired columns (a section starts level across the regions), in a
+    container keyed ``cmp_row_<key>`` (the browser tests measure the rows through it)."""
+    return st.container(key=f"cmp_row_{key}").columns(n, gap="medium")
+
+
+def section(key: str, lang: Lang) -> None:
+    """A section heading with a rule."""
+    st.header(t(f"compare.section.{key}", lang), divider="gray")
+
+
+def controls(
+    state: cs.CompareState, options: Sequence[str], labels: Mapping[str, str], lang: Lang
+) -> None:
+    """The region selectors (one per column, with "remove"), "add a region" and the group
+    form; ``labels`` names every option (a country's code names it when it has no label)."""
+
+    def option_label(token: str) -> str:
+        return labels.get(token) or country_name(token, lang)
+
+    n = len(state.regions)
+    for i, col in enumerate(columns("select", n)):
+        col.selectbox(
+            t("compare.slot", lang, n=i + 1),
+            options,
+            format_func=option_label,
+            key=cs.slot_key(i),
+            on_change=cs.on_slot,
+            args=(i,),
+            help=t("compare.slot_help", lang),
+        )
+        if n > cmp.MIN_REGIONS:
+            col.button(
+                t("compare.remove", lang),
+                key=f"cmp_remove_{i}",
+                on_click=cs.on_remove,
+                args=(i,),
+                icon=":material/close:",
+                type="tertiary",
+            )
+    full = n >= cmp.MAX_REGIONS
+    add_col, group_col = st.columns(2, gap="medium")
+    add_col.selectbox(
+        t("compare.add", lang),
+        [o for o in options if o not in state.regions],
+        index=None,
+        format_func=option_label,
+        key=cs.ADD_KEY,
+        on_change=cs.on_add,
+        placeholder=t("compare.add_placeholder", lang),
+        disabled=full,
+        help=t("compare.add_full", lang, n=cmp.MAX_REGIONS) if full else None,
+    )
+    with group_col.expander(t("compare.group.heading", lang), icon=":material/group_work:"):
+        st.text_input(
+            t("compare.group.name", lang),
+            key=cs.GROUP_NAME_KEY,
+            max_chars=cmp.MAX_NAME,
+            placeholder="DACH",
+            help=t("compare.group.name_help", lang, max_name=cmp.MAX_NAME),
+        )
+        st.multiselect(
+            t("compare.group.members", lang),
+            cmp.member_options(options),
+            format_func=option_label,
+            key=cs.GROUP_MEMBERS_KEY,
+            max_selections=cmp.MAX_MEMBERS,
+            placeholder=t("compare.group.members_placeholder", lang),
+        )
+        st.button(t("compare.group.add", lang), key="cmp_group_add", on_click=cs.on_define_group)
+        rejected = st.session_state.get(cs.GROUP_PROBLEM)
+        if rejected is not None:
+            st.warning(cmp.problem_text(rejected, lang), icon=":material/warning:")
+        st.caption(t("compare.group.url_hint", lang))
+
+
+def _head(col: object, v: CompareView, i: int) -> None:
+    col.markdown(f"**{escape_md(v.headers[i].name)}**")  # type: ignore[attr-defined]
+
+
+def _no_clusters(col: object, v: CompareView, i: int, lang: Lang) -> None:
+    name = escape_md(v.headers[i].name)
+    col.info(t("compare.no_clusters", lang, name=name))  # type: ignore[attr-defined]
+
+
+def headers(v: CompareView, lang: Lang) -> None:
+    """Each column's name, what it stands for, and links to the map, heatmap and policies."""
+    for col, head in zip(columns("head", len(v.regions)), v.headers, strict=True):
+        col.markdown(f"## {escape_md(head.name)}")
+        col.caption(escape_md(head.description))
+        if head.map_params:
+            col.page_link(
+                "pages/map.py",
+                label=t("compare.link.map", lang),
+                icon=":material/public:",
+                query_params={**head.map_params, "lang": lang},
+            )
+        if head.heatmap_continents:
+            col.page_link(
+                "pages/heatmap.py",
+                label=t("compare.link.heatmap", lang),
+                icon=":material/grid_on:",
+                query_params={
+                    "hm_continent": ",".join(head.heatmap_continents),
+                    "measure": "lq",
+                    "lang": lang,
+                },
+            )
+        if HAS_POLICIES_PAGE:
+            col.page_link(
+                "pages/policies.py",
+                label=t("compare.link.policies", lang),
+                icon=":material/gavel:",
+                query_params={"lang": lang},
+            )
+
+
+def cluster_counts(v: CompareView, lang: Lang) -> None:
+    """Named and published clusters per column, the gap between them, the source."""
+    section("clusters", lang)
+    for i, (col, rc) in enumerate(zip(columns("clusters", len(v.regions)), v.counts, strict=True)):
+        _head(col, v, i)
+        col.metric(t("compare.metric.named", lang), rc.named)
+        col.metric(
+            t("compare.metric.published", lang),
+            "—" if rc.published is None else rc.published,
+            help=t("compare.metric.published_help", lang),
+        )
+        col.caption(escape_md(v.gap_sentences[i]))
+        refs = ["figure 2-1"] if rc.region.kind == "continent" else []
+        col.caption(source_line(lang, refs, v.named_source))
+
+
+def sector_charts(v: CompareView, lang: Lang) -> None:
+    """The sector mix and the location quotients, one chart per column."""
+    for key, figs in (("share", v.share_figs), ("lq", v.lq_figs)):
+        section(key, lang)
+        cols = columns(key, len(v.regions))
+        for i, (col, rc, fig) in enumerate(zip(cols, v.counts, figs, strict=True)):
+            with col:
+                if fig is None:
+                    _head(st, v, i)
+                    _no_clusters(st, v, i, lang)
+                    continue
+                show_fig(
+                    fig,
+                    key=f"cmp_{key}_{i}",
+                    view=f"cmp_{key}_{i}",  # one slide per column (the default drops the "_{i}")
+                    name=f"compare_{key}_{rc.region.token}",
+                    source=v.basis_sources[i],
+                    lang=lang,
+                )
+        st.caption(t(f"compare.explain.{key}", lang))
+
+
+def industries(v: CompareView, lang: Lang) -> None:
+    """Lead industries and the organisations the report names, per column."""
+    section("industries", lang)
+    cols = columns("industries", len(v.regions))
+    for i, (col, ind) in enumerate(zip(cols, v.industries, strict=True)):
+        _head(col, v, i)
+        if not ind.n:
+            _no_clusters(col, v, i, lang)
+            continue
+        col.markdown(f"*{t('compare.industries.top', lang, n=ind.n)}*")
+        col.markdown(
+            "\n".join(
+                f"- {escape_md(industry)}{parenthesize(str(k), lang)}" for industry, k in ind.top
+            )
+        )
+        if not ind.orgs:
+            col.caption(t("compare.orgs.none", lang))
+        else:
+            with col.expander(t("compare.orgs.heading", lang, n=ind.orgs, k=ind.org_clusters)):
+                for cluster_name, roles in ind.org_lines:
+                    lines = [f"**{escape_md(cluster_name)}**"]
+                    for role, people in roles:
+                        who = join_list((escape_md(x) for x in people), lang)
+                        lines.append(f"- {t(f'map.role.{role}', lang)}: {who}")
+                    st.markdown("\n".join(lines))
+        col.caption(source_line(lang, list(ind.refs), v.named_source))
+
+
+def policies(v: CompareView, lang: Lang) -> None:
+    """Policies by theme and period, one chart per column on a shared scale."""
+    section("policies", lang)
+    cols = columns("policies", len(v.regions))
+    for i, (col, region, pol) in enumerate(zip(cols, v.regions, v.policies, strict=True)):
+        with col:
+            if pol.figure is None:
+                _head(st, v, i)
+                name = escape_md(v.headers[i].name)
+                st.info(t("compare.policies.none", lang, name=name))
+                continue
+            show_fig(
+                pol.figure,
+                key=f"cmp_policies_{i}",
+                view=f"cmp_policies_{i}",
+                name=f"compare_policies_{region.token}",
+                source=source_line(lang, ["table 6-2"]),
+                lang=lang,
+            )
+            st.caption(escape_md(pol.line))
+    st.caption(t("compare.explain.policies", lang))
+
+
+def maps(v: CompareView, lang: Lang) -> None:
+    """A small map of each region's clusters, and the sector legend."""
+    section("map", lang)
+    for i, (col, deck) in enumerate(zip(columns("map", len(v.regions)), v.maps, strict=True)):
+        with col:
+            _head(st, v, i)
+            if deck is None:
+                _no_clusters(st, v, i, lang)
+                continue
+            st.pydeck_chart(deck, key=f"cmp_map_{i}", height=MAP_HEIGHT, width="stretch")
+            st.caption(v.geo_source)
+    st.html(cc.legend_html(lang))
+
+
+def difference(v: CompareView, lang: Lang) -> None:
+    """The sector-share difference of the first two columns."""
+    section("difference", lang)
+    if len(v.regions) > 2:
+        st.caption(t("compare.diff.first_two", lang))
+    st.markdown(f"**{escape_md(v.diff_reading)}**")
+    if v.diff_fig is not None:
+        show_fig(
+            v.diff_fig,
+            key="cmp_difference",
+            name=v.diff_name,
+            source=v.diff_source,
+            lang=lang,
+            table=v.diff_table,
+        )
+
+
+def similar(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
+    """Countries whose sector mix is closest to the first column's, each with "add"."""
+    section("similar", lang)
+    full = len(regions) >= cmp.MAX_REGIONS
+    st.markdown(t("compare.similar.lead", lang, name=escape_md(v.headers[0].name)))
+    if v.similar.empty:
+        st.info(t("compare.similar.none", lang, min=cmp.MIN_SIMILAR))
+    for row in v.similar.itertuples(index=False):
+        left, mid, right = st.columns([3, 2, 1.4], vertical_alignment="center")
+        name = escape_md(country_name(row.country, lang))
+        left.markdown(t("compare.similar.row", lang, name=name, n=row.named))
+        mid.markdown(t("compare.similar.distance", lang, pts=f"{row.distance * 100:.0f}"))
+        right.button(
+            t("compare.similar.add", lang),
+            key=f"cmp_similar_{row.country}",
+            on_click=cs.add,
+            args=(row.country,),
+            icon=":material/add:",
+            disabled=full or row.country in regions,
+            help=t("compare.add_full", lang, n=cmp.MAX_REGIONS) if full else None,
+        )
+    st.caption(t("compare.similar.explain", lang, min=cmp.MIN_SIMILAR))
+    st.caption(v.similar_source)
+
+
+def table(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
+    """The comparison table (shown as text; the CSV keeps the numbers)."""
+    section("table", lang)
+    # Shown as text (the basis row is words, the rest numbers); the CSV keeps the numbers.
+    shown = v.table.map(lambda x: "" if pd.isna(x) else str(x))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(source_line(lang, ["figure 2-1", "table 6-2"], v.named_source))
+    download_csv(v.table, "compare_" + "_".join(regions), lang, key="cmp_csv")

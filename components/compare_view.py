@@ -1,0 +1,274 @@
+"""Everything the compare page shows for one choice of regions, computed from the bundle.
+
+:func:`compare_view` takes the dataset first and the (hashable) choice after, so the page keeps
+its result per dataset (:mod:`components.memo`): a rerun with the same regions rebuilds nothing,
+the figures and maps included. The result is shared between sessions: never mutate it.
+Pure: no ``st.*``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+
+from components import compare as cmp
+from components import compare_charts as cc
+from components import map_view as mv
+from components.captions import cluster_list_source, source_line
+from components.charts import frozen
+from components.data import Bundle
+from components.geo import fit_view, load_countries
+from components.i18n import Lang, join_list, sector_name, t
+from components.matrices import source_matrices
+
+MAP_HEIGHT = 260
+# The maps' initial views are fitted to the narrowest likely column: the main area is about
+# 820 px wide at 1280 px with the sidebar open; wider screens show more surroundings.
+NOMINAL_ROW_PX = 820
+COLUMN_GAP_PX = 16
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column's head: name, description and the query parameters of its links."""
+
+    name: str
+    description: str
+    map_params: dict[str, str]
+    heatmap_continents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Industries:
+    """A column's lead industries and organisations (grouped by cluster, then role)."""
+
+    n: int  # clusters of the region
+    top: tuple[tuple[str, int], ...]  # (industry, clusters)
+    orgs: int
+    org_clusters: int
+    org_lines: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
+    # ((cluster name, ((role, (names...)), ...)), ...)
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolicyColumn:
+    """A column's policy chart (None when the region has no jurisdiction with policies)."""
+
+    figure: go.Figure | None
+    line: str
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """The compare page for one choice of regions, in one language."""
+
+    regions: tuple[cmp.Region, ...]
+    names: dict[str, str]  # token -> name
+    counts: tuple[cmp.RegionCounts, ...]
+    headers: tuple[Header, ...]
+    named_source: str
+    share_figs: tuple[go.Figure | None, ...]
+    lq_figs: tuple[go.Figure | None, ...]
+    basis_sources: tuple[str, ...]  # per column
+    gap_sentences: tuple[str, ...]
+    industries: tuple[Industries, ...]
+    policies: tuple[PolicyColumn, ...]
+    maps: tuple[pdk.Deck | None, ...]
+    geo_source: str
+    diff_reading: str
+    diff_fig: go.Figure | None
+    diff_table: pd.DataFrame | None
+    diff_name: str
+    diff_source: str
+    similar: pd.DataFrame
+    similar_source: str
+    table: pd.DataFrame
+
+
+def _header(bundle: Bundle, region: cmp.Region, here: pd.DataFrame, lang: Lang) -> Header:
+    clusters = bundle.clusters
+    if region.kind == "continent":
+        map_params = {"continent": region.token}
+    else:
+        shown = [c for c in region.countries if c in set(here["country"])]
+        map_params = {"country": ",".join(shown)} if shown else {}
+    return Header(
+        name=cmp.region_name(region, lang),
+        description=cmp.region_description(region, clusters, lang),
+        map_params=map_params,
+        heatmap_continents=tuple(cmp.region_continents(clusters, region)),
+    )
+
+
+def _industries(bundle: Bundle, here: pd.DataFrame, lang: Lang) -> Industries:
+    orgs = cmp.region_organizations(bundle.organizations, here)
+    top = cmp.lead_industries(here, lang) if not here.empty else pd.DataFrame()
+    names = dict(zip(here["cluster_id"], here[f"name_{lang}"], strict=True))
+    lines = []
+    for cid, group in orgs.groupby("cluster_id", sort=False):
+        roles = tuple(
+            (str(role), tuple(people[f"name_{lang}"]))
+            for role, people in group.groupby("role", sort=False)
+        )
+        lines.append((names[cid], roles))
+    return Industries(
+        n=len(here),
+        top=tuple((row.industry, int(row.clusters)) for row in top.itertuples(index=False)),
+        orgs=len(orgs),
+        org_clusters=int(orgs["cluster_id"].nunique()) if not orgs.empty else 0,
+        org_lines=tuple(lines),
+        refs=tuple(sorted(set(orgs["source_ref"]))) if not orgs.empty else (),
+    )
+
+
+def _map(points: pd.DataFrame, n: int, lang: Lang) -> pdk.Deck | None:
+    if points.empty:
+        return None
+    lat, lon, zoom = fit_view(
+        list(points["x"]),
+        list(points["y"]),
+        width=NOMINAL_ROW_PX // n - COLUMN_GAP_PX,
+        height=MAP_HEIGHT,
+        padding=18,
+        min_zoom=0.0,
+        max_zoom=mv.FIT_MAX_ZOOM,
+    )
+    view = pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, min_zoom=0, max_zoom=10)
+    land = cc.countries_near(load_countries(), list(points["x"]), list(points["y"]))
+    return frozen(mv.build_deck(points, land, lang, view=view))
+
+
+def compare_view(
+    bundle: Bundle, tokens: tuple[str, ...], groups: tuple[cmp.Group, ...], lang: Lang
+) -> CompareView:
+    """The compare page's numbers, figures and maps for the regions ``tokens``."""
+    clusters = bundle.clusters
+    regions = tuple(cmp.resolve(tok, groups) for tok in tokens)
+    n = len(regions)
+    names = {r.token: cmp.region_name(r, lang) for r in regions}
+    matrices = source_matrices(bundle.sector_continent, clusters)
+    counts = tuple(cmp.region_counts(r, clusters, matrices) for r in regions)
+    members = {r.token: cmp.region_clusters(clusters, r) for r in regions}
+
+    x_max = cmp.common_share_max(counts)
+    share_figs, lq_figs = [], []
+    for rc in counts:
+        name = names[rc.region.token]
+        subtitle = t(f"compare.basis_n.{rc.basis}", lang, n=rc.total)
+        if not rc.total:
+            share_figs.append(None)
+            lq_figs.append(None)
+            continue
+        share = cc.build_share_chart(rc, name, subtitle, lang, x_max=x_max, n_regions=n)
+        share_figs.append(frozen(share))
+        lq_figs.append(frozen(cc.build_lq_chart(rc, name, subtitle, lang, n_regions=n)))
+
+    where = {r.token: cmp.region_jurisdictions(r, clusters) for r in regions}
+    pols = {tok: cmp.region_policies(bundle.policies, w) for tok, w in where.items()}
+    mats = {tok: cmp.policy_matrix(p) for tok, p in pols.items()}
+    themes = cmp.shown_themes(mats.values())
+    pol_max = max((int(m.sum(axis=1).max()) for m in mats.values()), default=0)
+    policy_cols = []
+    for region in regions:
+        tok = region.token
+        found = cmp.jurisdiction_counts(pols[tok], where[tok])
+        if not found:
+            policy_cols.append(PolicyColumn(None, ""))
+            continue
+        fig = cc.build_policy_chart(
+            mats[tok],
+            themes,
+            names[tok],
+            t("compare.policies.subtitle", lang, n=len(pols[tok])),
+            lang,
+            x_max=pol_max,
+            n_regions=n,
+        )
+        listed = where[tok] if region.kind != "continent" else tuple(found)
+        policy_cols.append(PolicyColumn(frozen(fig), cmp.jurisdiction_line(found, listed, lang)))
+
+    points = mv.jitter_duplicates(clusters)
+    maps = tuple(
+        _map(points[points["cluster_id"].isin(members[r.token]["cluster_id"])], n, lang)
+        for r in regions
+    )
+
+    industries = tuple(_industries(bundle, members[r.token], lang) for r in regions)
+
+    a, b = counts[0], counts[1]
+    name_a, name_b = cmp.reading_names(a, b, lang)
+    gap = cmp.share_gap(a, b)
+    diff_fig = diff_table = None
+    if not gap.empty:
+        diff_table = pd.DataFrame(
+            {
+                t("compare.table.sector", lang): [sector_name(str(s), lang) for s in gap.index],
+                t("compare.table.gap", lang, a=name_a, b=name_b): gap.round(1).to_numpy(),
+            }
+        )
+        title = t("compare.diff.title", lang, a=name_a, b=name_b)
+        diff_fig = frozen(cc.build_difference_chart(gap, name_a, name_b, title, lang))
+
+    first = counts[0]
+    exclude = {r.token for r in regions if r.kind == "country"}
+    if first.region.kind != "continent":
+        exclude |= set(first.region.countries)
+
+    return CompareView(
+        regions=regions,
+        names=names,
+        counts=counts,
+        headers=tuple(_header(bundle, r, members[r.token], lang) for r in regions),
+        named_source=cluster_list_source(clusters, lang),
+        share_figs=tuple(share_figs),
+        lq_figs=tuple(lq_figs),
+        basis_sources=tuple(cc.basis_source((rc.basis,), clusters, lang) for rc in counts),
+        gap_sentences=tuple(cmp.gap_sentence(rc, clusters, matrices, lang) for rc in counts),
+        industries=industries,
+        policies=tuple(policy_cols),
+        maps=maps,
+        geo_source=join_list(
+            [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)],
+            lang,
+            "clause",
+        ),
+        diff_reading=cmp.difference_reading(gap, name_a, name_b, lang),
+        diff_fig=diff_fig,
+        diff_table=diff_table,
+        diff_name=f"compare_difference_{a.region.token}_{b.region.token}",
+        diff_source=cc.basis_source((a.basis, b.basis), clusters, lang),
+        similar=cmp.similar_countries(first.shares, clusters, exclude),
+        similar_source=cc.basis_source((first.basis, "named"), clusters, lang),
+        table=cmp.comparison_table(
+            counts,
+            mats,
+            {tok: len(p) for tok, p in pols.items()},
+            {r.token: ind.orgs for r, ind in zip(regions, industries, strict=True)},
+            lang,
+        ),
+    )
+
+
+def region_options(
+    bundle: Bundle, groups: tuple[cmp.Group, ...], regions: tuple[str, ...]
+) -> list[str]:
+    """The selector's tokens (continents, groups, countries with clusters or policies)."""
+    return cmp.region_options(bundle.clusters, bundle.policies, groups, regions)
+
+
+def option_labels(
+    bundle: Bundle, groups: tuple[cmp.Group, ...], regions: tuple[str, ...], lang: Lang
+) -> dict[str, str]:
+    """Selector entries by token: ``Europe (continent)``, ``DACH (group)``, ``Germany``; and
+    the group form's members (countries) by code."""
+    labels = {}
+    for token in region_options(bundle, groups, regions):
+        region = cmp.resolve(token, groups)
+        name = cmp.region_name(region, lang)
+        kind = region.kind
+        labels[token] = name if kind == "country" else t(f"compare.option.{kind}", lang, name=name)
+    return labels
