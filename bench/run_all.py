@@ -34,6 +34,7 @@ BENCH = harness.ROOT / "bench"
 BASELINE = BENCH / "baseline.json"
 STEPS: dict[str, list[str]] = {  # name -> script and its arguments (full run)
     "pages": ["bench_pages.py"],
+    "interactions": ["bench_interactions.py"],
     "coldstart": ["bench_coldstart.py"],
     "scale": ["bench_scale.py"],
     "concurrency": ["bench_concurrency.py"],
@@ -41,6 +42,7 @@ STEPS: dict[str, list[str]] = {  # name -> script and its arguments (full run)
 }
 RESULT_FILES = {
     "pages": ["pages"],
+    "interactions": ["interactions"],
     "coldstart": ["coldstart"],
     "scale": ["scale"],
     "concurrency": ["concurrency", "memory"],
@@ -53,7 +55,7 @@ Row = tuple[str, str, str, Value, str]  # key, label, unit, value, target
 
 def _run_step(name: str, quick: bool) -> dict:
     cmd = [sys.executable, str(BENCH / STEPS[name][0]), *STEPS[name][1:]]
-    if quick and name != "pages":
+    if quick and name not in ("pages", "interactions"):
         cmd.append("--quick")
     harness.LOGS.mkdir(parents=True, exist_ok=True)
     log = harness.LOGS / f"{name}.out"
@@ -88,6 +90,27 @@ def rows_pages(r: dict) -> list[Row]:
             out.append(
                 (f"pages.{page}", f"{page} rerun (AppTest)", "ms", r[f"{page}_rerun_ms"], "")
             )
+    return out
+
+
+RERUN_TARGET_MS = 25  # issue 15, target 1: every page's rerun and each interaction
+
+
+def rows_interactions(r: dict) -> list[Row]:
+    out: list[Row] = []
+    for key, row in r.items():
+        what = {"bare": "bare one-line page", "frame": "app.py with a one-line page"}.get(key, key)
+        target = "" if key in ("bare", "frame") else f"≤ {RERUN_TARGET_MS}"
+        out.append(
+            (
+                f"int.{key}",
+                f"{what}, wall time (× {row['vs_bare']} the bare page)",
+                "ms",
+                row["wall_ms"],
+                target,
+            )
+        )
+        out.append((f"int.{key}.cpu", f"{what}, CPU time", "ms", row["cpu_ms"], ""))
     return out
 
 
@@ -338,6 +361,14 @@ TABLES: list[tuple[str, str, str, Callable[[dict], list[Row]], str]] = [
         "Page reruns (bench_pages.py, shipped data, AppTest)",
         rows_pages,
         "Medians over 7 runs; bench_pages.py reports medians only.",
+    ),
+    (
+        "interactions",
+        "interactions",
+        "Reruns and interactions per page (bench_interactions.py, shipped data, AppTest)",
+        rows_interactions,
+        "Median of 7 per row, next to a bare page in the same process; scripts compiled once, as "
+        "on a server. Interactions: a filter change or click, alternating between two states.",
     ),
     (
         "coldstart",
