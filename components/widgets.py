@@ -96,11 +96,31 @@ _MEMORY = "_page_memory"  # {url_path: {param: raw value}}: each page's URL stat
 _PAGE_LAST = "_page_last"  # the page of the previous run
 
 
+_VISIT = "_visit_"  # session keys that live for one visit of a page (cleared on entering a page)
+
+
+def rejected_link_value(
+    name: str, raw: str | None, valid: Callable[[str], bool], chosen: object
+) -> str | None:
+    """The value of ``?name=`` that this visit's link carried and ``valid`` rejects, kept over the
+    reruns that follow at once (the map's size probe) until something is ``chosen`` or the page
+    is left, so the page's warning about it does not vanish before it is read."""
+    key = f"{_VISIT}{name}_rejected"
+    if raw and not valid(raw):
+        st.session_state[key] = raw
+    elif chosen is not None:
+        st.session_state.pop(key, None)
+    return st.session_state.get(key)
+
+
 def restore_page_state(page: str, owned: Sequence[str]) -> None:
     """Reopening ``page`` without any of its ``owned`` parameters (the sidebar, Back) brings back
     the URL state it had when last shown in this session. Call before the page runs."""
     entering = st.session_state.get(_PAGE_LAST) != page
     st.session_state[_PAGE_LAST] = page
+    if entering:  # what lived for the last visit of a page goes
+        for key in [k for k in st.session_state if str(k).startswith(_VISIT)]:
+            del st.session_state[key]
     if not entering or any(name in st.query_params for name in owned):
         return
     for name, raw in st.session_state.get(_MEMORY, {}).get(page, {}).items():

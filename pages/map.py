@@ -17,7 +17,15 @@ from components.i18n import join_list, t
 from components.matrices import reconciliation
 from components.safe import escape_md
 from components.viewport import viewport
-from components.widgets import current_lang, filter_bar, set_click, set_int, url_click, url_int
+from components.widgets import (
+    current_lang,
+    filter_bar,
+    rejected_link_value,
+    set_click,
+    set_int,
+    url_click,
+    url_int,
+)
 
 DECK_KEY = "map_deck"
 PICK = "map_pick"
@@ -55,8 +63,9 @@ selected, deck_key = url_click(
     picked=mv.picked_ids,
     variant=f"_{frame.width}x{frame.height}",
 )
-if raw_cluster and raw_cluster not in ids:
-    st.warning(t("map.bad_cluster", lang, value=escape_md(raw_cluster[:60])), icon="⚠️")
+bad_cluster = rejected_link_value("cluster", raw_cluster, ids.__contains__, selected)
+if bad_cluster:
+    st.warning(t("map.bad_cluster", lang, value=escape_md(bad_cluster[:60])), icon="⚠️")
 
 st.markdown(f"**{t('map.count', lang, shown=len(shown), total=len(clusters))}**")
 if shown.empty:

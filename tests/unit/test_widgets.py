@@ -74,3 +74,29 @@ def test_click_helper_rejects_unknown_ids() -> None:
     at = _run(_click_script, item="zzz")
     assert at.text[0].value == "None|chart_0"
     assert "item=zzz" in " ".join(str(t.body) for t in at.toast)
+
+
+def test_a_rejected_link_value_outlives_quick_reruns_until_a_choice() -> None:
+    """The map's warning about a bad ``?cluster=`` survives the size probe's rerun."""
+
+    def script() -> None:
+        import streamlit as st
+
+        from components.widgets import rejected_link_value
+
+        chosen = st.session_state.get("chosen")
+        raw = st.query_params.get("cluster")
+        if raw:
+            del st.query_params["cluster"]
+        bad = rejected_link_value("cluster", raw, {"a", "b"}.__contains__, chosen)
+        st.write(f"bad={bad}")
+
+    at = AppTest.from_function(script)
+    at.query_params["cluster"] = "evil"
+    at.run()
+    assert at.markdown[0].value == "bad=evil"
+    at.run()  # a rerun with the parameter gone (the probe): still said
+    assert at.markdown[0].value == "bad=evil"
+    at.session_state["chosen"] = "a"
+    at.run()
+    assert at.markdown[0].value == "bad=None"
