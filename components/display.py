@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components.briefing_store import briefing_button
-from components.charts import plotly_config
+from components.charts import frozen_spec, plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
 
@@ -26,10 +27,12 @@ def download_csv(
     container: Any = st,
     label: str | None = None,
 ) -> None:
-    """A CSV download button for ``table`` (UTF-8 with BOM), file ``<name>_<lang>.csv``."""
+    """A CSV download button for ``table`` (UTF-8 with BOM), file ``<name>_<lang>.csv``.
+
+    The bytes are encoded when the reader clicks, not on every rerun."""
     container.download_button(
         label or t("common.download_csv", lang),
-        data=csv_bytes(table),
+        data=lambda: csv_bytes(table),  # built when clicked: keeps reruns fast
         file_name=f"{file_stem(name, lang)}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -80,7 +83,7 @@ def show_fig(
     redraws the slide from the URL's parameters. ``briefing=False`` leaves the control out.
     Returns the selection event."""
     event = st.plotly_chart(
-        fig,
+        _chart_input(fig),
         key=key,
         on_select=on_select,  # type: ignore[arg-type]
         selection_mode=selection_mode,  # type: ignore[arg-type]
@@ -98,3 +101,20 @@ def show_fig(
 
 
 _GENERATION = re.compile(r"_[0-9]+$")
+
+
+class _FrozenSpec(go.Figure):
+    """What ``st.plotly_chart`` is handed for a frozen figure (:func:`charts.freeze`): its spec,
+    serialised once. Streamlit reads a figure only through ``to_dict()`` (a deep copy, about
+    1 ms per chart per rerun); this returns the kept dict, which nothing changes."""
+
+    def __init__(self, spec: dict) -> None:  # no BaseFigure state: to_dict() is all there is
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _chart_input(fig: Any) -> Any:
+    spec = frozen_spec(fig)
+    return fig if spec is None else _FrozenSpec(spec)

@@ -284,7 +284,7 @@ def test_every_download_goes_through_the_one_encoder() -> None:
     assert not others, others
     display = code[ROOT / "components" / "display.py"]
     assert display.count("download_button(") == 2
-    assert "data=csv_bytes(table)" in display and "data=lambda: xlsx_bytes(table" in display
+    assert "data=lambda: csv_bytes(table)" in display and "data=lambda: xlsx_bytes(table" in display
     assert not [p.name for p, text in code.items() if ".to_csv(" in text and p.name != "export.py"]
 
 

@@ -247,11 +247,8 @@ def test_lq_example_is_a_real_cell(counts) -> None:
 
 
 def test_compact_grid_for_phones(counts) -> None:
-    from components.heatmap_charts import compact
-
     wide = build_main_heatmap(counts["published"], "lq", "published", "zh")
-    assert compact(wide, on=False) is wide
-    small = compact(build_main_heatmap(counts["published"], "lq", "published", "zh"))
+    small = build_main_heatmap(counts["published"], "lq", "published", "zh", narrow=True)
     assert small.layout.height < wide.layout.height
     assert small.data[0].colorbar.orientation == "h"  # the colour bar under the grid
     assert small.layout.xaxis.tickangle == -50 and small.data[0].textfont.size == 12
