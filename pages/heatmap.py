@@ -9,6 +9,7 @@ from components.cached import get_bundle
 from components.captions import named_list_source, source_line
 from components.display import show_fig
 from components.heatmap_charts import (
+    cell_labels,
     country_figure,
     country_view_table,
     dataset_lq_example,
@@ -19,7 +20,6 @@ from components.i18n import continent_name, country_name, join_list, sector_name
 from components.matrices import (
     MEASURES,
     SOURCES,
-    cell_code,
     cell_summary,
     clicked_cells,
     dataset_cell_clusters,
@@ -29,7 +29,7 @@ from components.matrices import (
 )
 from components.safe import escape_md
 from components.viewport import scroll_here, viewport
-from components.vocab import CONTINENTS, SECTORS
+from components.vocab import CONTINENTS
 from components.widgets import (
     current_lang,
     set_click,
@@ -138,20 +138,14 @@ with grid:
 
 with detail:
     # A control to pick a cell without the mouse (the chart's cells are not keyboard-reachable).
-    codes = [cell_code(s_, c_) for s_ in SECTORS for c_ in CONTINENTS]
+    labels = cell_labels(bundle, source, lang)
     st.session_state[PICK] = cell_value
     st.selectbox(
         t("heatmap.cell.pick", lang),
-        codes,
+        list(labels),
         index=None,
         key=PICK,
-        format_func=lambda code: t(
-            "heatmap.cell.option",
-            lang,
-            sector=sector_name(parse_cell(code)[0], lang),
-            continent=continent_name(parse_cell(code)[1], lang),
-            n=int(counts.at[parse_cell(code)[0], parse_cell(code)[1]]),
-        ),
+        format_func=labels.__getitem__,
         on_change=lambda: set_click(CHART_KEY, st.session_state.get(PICK)),
         placeholder=t("heatmap.cell.pick_placeholder", lang),
     )
