@@ -21,11 +21,13 @@ from components.matrices import (
     Measure,
     Source,
     cell_code,
+    dataset_cell_clusters,
     dataset_country_matrix,
     dataset_matrices,
     measure_matrix,
 )
 from components.memo import per_dataset
+from components.safe import escape_md
 
 if TYPE_CHECKING:
     from components.data import Bundle
@@ -571,3 +573,19 @@ def cell_labels(bundle: Bundle, source: Source, lang: Lang) -> dict[str, str]:
         for s in counts.index
         for c in counts.columns
     }
+
+
+@per_dataset
+def cell_links(
+    bundle: Bundle, sector: str, continent: str, lang: Lang
+) -> tuple[tuple[str, str], ...]:
+    """``(label, cluster_id)`` of the named clusters of a cell, in annex order, for the
+    drill-down's links (labels markdown-escaped: names come from the data)."""
+    members = dataset_cell_clusters(bundle, sector, continent)
+    return tuple(
+        (
+            escape_md(f"{getattr(row, f'name_{lang}')} · {country_name(row.country, lang)}"),
+            row.cluster_id,
+        )
+        for row in members.itertuples(index=False)
+    )

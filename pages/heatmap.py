@@ -10,24 +10,23 @@ from components.captions import named_list_source, source_line
 from components.display import show_fig
 from components.heatmap_charts import (
     cell_labels,
+    cell_links,
     country_figure,
     country_view_table,
     dataset_lq_example,
     main_figure,
     main_view_table,
 )
-from components.i18n import continent_name, country_name, join_list, sector_name, t
+from components.i18n import continent_name, join_list, sector_name, t
 from components.matrices import (
     MEASURES,
     SOURCES,
     cell_summary,
     clicked_cells,
-    dataset_cell_clusters,
     dataset_country_matrix,
     dataset_matrices,
     parse_cell,
 )
-from components.safe import escape_md
 from components.viewport import scroll_here, viewport
 from components.vocab import CONTINENTS
 from components.widgets import (
@@ -176,18 +175,17 @@ with detail:
             st.info(t("heatmap.cell.unnamed", lang, n=summary["unnamed"]), icon=":material/help:")
         elif summary["unnamed"] < 0:
             st.warning(t("heatmap.cell.extra", lang, n=-summary["unnamed"]))
-        members = dataset_cell_clusters(bundle, sector, continent)
-        if members.empty:
+        links = cell_links(bundle, sector, continent, lang)
+        if not links:
             st.caption(t("heatmap.cell.none", lang))
         cols = st.columns(1 if beside else 2)
-        for i, row in enumerate(members.itertuples(index=False)):
-            name = getattr(row, f"name_{lang}")
+        for i, (label, cluster_id) in enumerate(links):
             cols[i % len(cols)].page_link(
                 "pages/map.py",
-                label=escape_md(f"{name} · {country_name(row.country, lang)}"),
+                label=label,
                 icon=":material/location_on:",
                 help=t("heatmap.cell.links_help", lang),
-                query_params={"cluster": row.cluster_id, "lang": lang},
+                query_params={"cluster": cluster_id, "lang": lang},
             )
 
 # --- country × sector ---------------------------------------------------------------------------
