@@ -28,6 +28,8 @@ from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.bench_pages import _routed  # noqa: E402
+from components import memo  # noqa: E402
+from components.vocab import CONTINENTS, SECTORS  # noqa: E402
 
 REPEAT = 15
 HEATMAP = "pages/heatmap.py"
@@ -106,6 +108,33 @@ def cases(lang: str) -> dict[str, Callable[[], Callable[[], object]]]:
             lambda at, i: at.selectbox(key="hm_cell_pick").set_value(cells[i % 2]).run(),
         )
 
+    def cold(make: Callable[[], Callable[[], object]]) -> Callable[[], Callable[[], object]]:
+        """The same step with every per-dataset result dropped first: the first reader of a
+        view after a start (or a data change) pays this once."""
+
+        def factory() -> Callable[[], object]:
+            step = make()
+
+            def run() -> object:
+                with memo._lock:
+                    memo._tables.clear()
+                return step()
+
+            return run
+
+        return factory
+
+    def cell_cycle() -> Callable[[], object]:
+        # Every step a cell not selected before in this process (until all 30 are used).
+        cells = [f"{s}.{c}" for s in SECTORS for c in CONTINENTS]
+        at = _app(HEATMAP, lang)
+
+        def act(at: AppTest, i: int) -> AppTest:
+            at.query_params["cell"] = cells[i % len(cells)]
+            return at.run()
+
+        return _alternate(at, act)
+
     def show_all() -> Callable[[], object]:
         return _alternate(
             _app(HEATMAP, lang),
@@ -130,6 +159,9 @@ def cases(lang: str) -> dict[str, Callable[[], Callable[[], object]]]:
         "hm_cell_pick": cell_pick,
         "hm_show_all": show_all,
         "hm_continent": continent,
+        "hm_cell_new": cell_cycle,
+        "hm_measure_cold": cold(radio("url_measure", ("lq", "count"))),
+        "overview_cold": cold(rerun(OVERVIEW)),
     }
 
 

@@ -80,10 +80,11 @@ def apply_layout(
 _SPEC = "_atlas_spec"  # the figure's to_dict(), kept on a frozen figure
 
 
-def freeze(fig: go.Figure) -> go.Figure:
+def freeze(fig: go.Figure, spec: dict | None = None) -> go.Figure:
     """Mark ``fig`` as never changed again (a figure shared between reruns and sessions, e.g.
-    from ``components.memo.per_dataset``): ``show_fig`` then serialises it only once."""
-    setattr(fig, _SPEC, fig.to_dict())
+    from ``components.memo.per_dataset``): ``show_fig`` then serialises it only once. ``spec``:
+    ``fig.to_dict()`` when the caller already has it."""
+    setattr(fig, _SPEC, fig.to_dict() if spec is None else spec)
     return fig
 
 

@@ -201,12 +201,6 @@ def dataset_country_matrix(bundle: Bundle, continents: tuple[str, ...] = ()) -> 
 
 
 @per_dataset
-def dataset_cell_clusters(bundle: Bundle, sector: str, continent: str) -> pd.DataFrame:
-    """:func:`cell_clusters` of ``bundle``, once per dataset and cell."""
-    return cell_clusters(bundle.clusters, sector, continent)
-
-
-@per_dataset
 def reconciliation(bundle: Bundle) -> pd.DataFrame:
     """Figure 2-1's count per sector x continent against the clusters named in the dataset.
 
