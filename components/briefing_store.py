@@ -14,7 +14,9 @@ import streamlit as st
 
 from components import briefing as bf
 from components.cached import get_bundle
+from components.data import Bundle
 from components.i18n import Lang, t
+from components.memo import per_dataset
 
 _BRIEFING = "_briefing"
 _SNAPSHOTS = "_briefing_snapshots"  # uid -> (figure JSON, source line) of views without renderer
@@ -69,12 +71,21 @@ def _add_view(page: str, view: str, fig: Any, source: str) -> None:
     _add(view_slide(page, view), fig, source)
 
 
+@per_dataset
+def _view_params(
+    bundle: Bundle, page: str, view: str, raw: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The parameters a slide of ``view`` keeps from the URL's ``raw`` ones (per dataset: a
+    value's validity can depend on the data)."""
+    renderer = bf.renderer_for(page, view)
+    params = bf.clean_params(renderer, dict(raw), bundle) if renderer else dict(raw)
+    return tuple((k, v) for k, v in params.items() if v)
+
+
 def view_slide(page: str, view: str) -> bf.Slide:
     """The slide for ``view`` of ``page`` as the URL sets it up now (known parameters only)."""
-    raw = {k: st.query_params.get(k) for k in st.query_params.keys() if k not in NOT_PARAMS}
-    renderer = bf.renderer_for(page, view)
-    params = bf.clean_params(renderer, raw, get_bundle()) if renderer else raw
-    return bf.make_slide(page, view, {k: v for k, v in params.items() if v})
+    raw = tuple((k, st.query_params.get(k)) for k in st.query_params.keys() if k not in NOT_PARAMS)
+    return bf.make_slide(page, view, dict(_view_params(get_bundle(), page, view, raw)))
 
 
 def briefing_button(

@@ -16,6 +16,11 @@ CUSTOM_KEY = "_custom_data"
 _APPLIED_KEY = "_custom_bundle"  # (shipped bundle, custom data, the two combined)
 
 
+# The last (folder, signature, bundle) of shipped_bundle(): st.cache_resource hashes its arguments
+# on every call (about 0.3 ms, several calls per rerun); this skips that while nothing changed.
+_last_load: tuple[str, tuple[tuple[str, int, int], ...], Bundle] | None = None
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load(data_dir: str, signature: tuple[tuple[str, int, int], ...]) -> Bundle:
     """``signature`` (every file's modification time and size) is part of the cache key only:
@@ -33,8 +38,15 @@ def shipped_bundle() -> Bundle:
     bundle with a fresh load. Raises ``components.data.DataError`` with a clear message when a
     file is broken.
     """
-    folder = default_data_dir()
-    return _load(str(folder), files_signature(folder))
+    global _last_load
+    folder = str(default_data_dir())
+    signature = files_signature(folder)
+    last = _last_load
+    if last is not None and last[0] == folder and last[1] == signature:
+        return last[2]  # what _load returned for this key, without st.cache's hashing per call
+    bundle = _load(folder, signature)
+    _last_load = (folder, signature, bundle)
+    return bundle
 
 
 def custom_data() -> CustomData | None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from components.i18n import Lang, join_list, parenthesize, t
+from components.memo import per_dataset
 from components.sources import cite, parse_ref
+
+if TYPE_CHECKING:
+    from components.data import Bundle
 
 
 def source_line(lang: Lang, refs: Sequence[str] = (), computed_from: str | None = None) -> str:
@@ -51,3 +56,15 @@ def cluster_sources(clusters: pd.DataFrame, lang: Lang) -> str:
 def cluster_list_source(clusters: pd.DataFrame, lang: Lang) -> str:
     """``具名集群（报告附表第 1–104 行；报告表 2-10）``: the named clusters as a source."""
     return t("source.cluster_list", lang, what=cluster_sources(clusters, lang))
+
+
+@per_dataset
+def named_sources(bundle: Bundle, lang: Lang) -> str:
+    """:func:`cluster_sources` of ``bundle``'s clusters, once per dataset and language."""
+    return cluster_sources(bundle.clusters, lang)
+
+
+@per_dataset
+def named_list_source(bundle: Bundle, lang: Lang) -> str:
+    """:func:`cluster_list_source` of ``bundle``'s clusters, once per dataset and language."""
+    return cluster_list_source(bundle.clusters, lang)

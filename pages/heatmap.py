@@ -6,31 +6,29 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cached import get_bundle
-from components.captions import cluster_list_source, source_line
+from components.captions import named_list_source, source_line
 from components.display import show_fig
 from components.heatmap_charts import (
-    build_country_heatmap,
-    build_main_heatmap,
-    compact,
-    country_table,
-    lq_example,
-    main_table,
+    cell_labels,
+    cell_links,
+    country_figure,
+    country_view_table,
+    dataset_lq_example,
+    main_figure,
+    main_view_table,
 )
-from components.i18n import continent_name, country_name, join_list, sector_name, t
+from components.i18n import continent_name, join_list, sector_name, t
 from components.matrices import (
     MEASURES,
     SOURCES,
-    cell_clusters,
-    cell_code,
     cell_summary,
     clicked_cells,
-    country_matrix,
+    dataset_country_matrix,
+    dataset_matrices,
     parse_cell,
-    source_matrices,
 )
-from components.safe import escape_md
 from components.viewport import scroll_here, viewport
-from components.vocab import CONTINENTS, SECTORS
+from components.vocab import CONTINENTS
 from components.widgets import (
     current_lang,
     set_click,
@@ -55,7 +53,7 @@ size = viewport("hm_viewport")
 beside = size is not None and size["w"] >= BESIDE_MIN_WIDTH
 narrow = size is not None and size["w"] < PHONE_MAX_WIDTH  # a phone: compact grids
 st.caption(t("heatmap.intro", lang, total=int(bundle.sector_continent["clusters"].sum())))
-by_source = source_matrices(bundle.sector_continent, bundle.clusters)
+by_source = dataset_matrices(bundle)
 
 # --- controls -----------------------------------------------------------------------------------
 left, right = st.columns(2)
@@ -90,12 +88,12 @@ cell = parse_cell(cell_value)
 counts = by_source[source]
 shown = "count" if source == "difference" else measure
 refs = [] if source == "named" else ["figure 2-1"]
-named_source = cluster_list_source(bundle.clusters, lang)
+named_source = named_list_source(bundle, lang)
 computed = None if source == "published" else named_source
 grid, detail = st.columns([3, 2], gap="medium") if beside else (st.container(), st.container())
 with grid:
     show_fig(
-        compact(build_main_heatmap(counts, measure, source, lang, selected=cell), narrow),
+        main_figure(bundle, source, measure, lang, cell, narrow),
         key=chart_key,
         name=t(
             "heatmap.file.main",
@@ -105,13 +103,13 @@ with grid:
         ),
         source=source_line(lang, refs, computed),
         lang=lang,
-        table=main_table(counts, measure, source, lang),
+        table=main_view_table(bundle, source, shown, lang),
         on_select="rerun",
         selection_mode="points",
     )
     st.markdown(t(f"heatmap.explain.{'difference' if source == 'difference' else measure}", lang))
     if shown == "lq":
-        example = lq_example(counts)
+        example = dataset_lq_example(bundle, source)
         if example is not None:
             s_code, c_code, value = example
             st.markdown(
@@ -139,20 +137,14 @@ with grid:
 
 with detail:
     # A control to pick a cell without the mouse (the chart's cells are not keyboard-reachable).
-    codes = [cell_code(s_, c_) for s_ in SECTORS for c_ in CONTINENTS]
+    labels = cell_labels(bundle, source, lang)
     st.session_state[PICK] = cell_value
     st.selectbox(
         t("heatmap.cell.pick", lang),
-        codes,
+        list(labels),
         index=None,
         key=PICK,
-        format_func=lambda code: t(
-            "heatmap.cell.option",
-            lang,
-            sector=sector_name(parse_cell(code)[0], lang),
-            continent=continent_name(parse_cell(code)[1], lang),
-            n=int(counts.at[parse_cell(code)[0], parse_cell(code)[1]]),
-        ),
+        format_func=labels.__getitem__,
         on_change=lambda: set_click(CHART_KEY, st.session_state.get(PICK)),
         placeholder=t("heatmap.cell.pick_placeholder", lang),
     )
@@ -183,18 +175,17 @@ with detail:
             st.info(t("heatmap.cell.unnamed", lang, n=summary["unnamed"]), icon=":material/help:")
         elif summary["unnamed"] < 0:
             st.warning(t("heatmap.cell.extra", lang, n=-summary["unnamed"]))
-        members = cell_clusters(bundle.clusters, sector, continent)
-        if members.empty:
+        links = cell_links(bundle, sector, continent, lang)
+        if not links:
             st.caption(t("heatmap.cell.none", lang))
         cols = st.columns(1 if beside else 2)
-        for i, row in enumerate(members.itertuples(index=False)):
-            name = getattr(row, f"name_{lang}")
+        for i, (label, cluster_id) in enumerate(links):
             cols[i % len(cols)].page_link(
                 "pages/map.py",
-                label=escape_md(f"{name} · {country_name(row.country, lang)}"),
+                label=label,
                 icon=":material/location_on:",
                 help=t("heatmap.cell.links_help", lang),
-                query_params={"cluster": row.cluster_id, "lang": lang},
+                query_params={"cluster": cluster_id, "lang": lang},
             )
 
 # --- country × sector ---------------------------------------------------------------------------
@@ -207,7 +198,7 @@ chosen = url_multiselect(
     format_func=lambda c: continent_name(c, lang),
     placeholder=t("heatmap.country.placeholder", lang),
 )
-by_country = country_matrix(bundle.clusters, chosen)
+by_country = dataset_country_matrix(bundle, chosen)
 if by_country.empty:
     sync("hm_all", "", "")
     st.info(t("heatmap.country.empty", lang))
@@ -218,15 +209,14 @@ else:
     else:
         show_all = True
         sync("hm_all", "", "")  # nothing to toggle: a stale ?hm_all= is dropped quietly
-    table_rows = by_country if show_all else by_country.head(TOP_COUNTRIES)
     if not show_all:
         st.caption(t("heatmap.country.top_note", lang, top=TOP_COUNTRIES, n=n_countries))
     show_fig(
-        compact(build_country_heatmap(table_rows, lang), narrow),
+        country_figure(bundle, chosen, None if show_all else TOP_COUNTRIES, lang, narrow),
         key="hm_country_chart",
         name=t("heatmap.file.country", lang),
         source=source_line(lang, computed_from=named_source),
         lang=lang,
-        table=country_table(by_country, lang),
+        table=country_view_table(bundle, chosen, lang),
     )
     st.markdown(t("heatmap.country.explain", lang))

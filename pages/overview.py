@@ -4,10 +4,9 @@ import streamlit as st
 
 from components import overview as ov
 from components.cached import get_bundle
-from components.captions import cluster_list_source, cluster_sources, source_line
+from components.captions import named_list_source, source_line
 from components.display import show_fig
-from components.i18n import continent_name, join_list, punct, sector_name, t
-from components.safe import escape_md
+from components.i18n import t
 from components.widgets import current_lang
 
 lang = current_lang()
@@ -33,31 +32,9 @@ cols[2].metric(t("overview.metric_unnamed", lang), head.unnamed)
 cols[3].metric(t("overview.metric_countries", lang), head.countries)
 cols[4].metric(t("overview.metric_policies", lang), head.policies)
 
-parts = [
-    t(
-        "overview.gap_part",
-        lang,
-        n=int(row.unnamed),
-        sector=sector_name(row.sector, lang),
-        continent=continent_name(row.continent, lang),
-    )
-    for row in ov.unnamed_by_sector(bundle).itertuples()
-]
-st.info(
-    t(
-        "overview.gap",
-        lang,
-        named=head.named,
-        total=head.total,
-        unnamed=head.unnamed,
-        where=cluster_sources(bundle.clusters, lang),
-    )
-    + join_list(parts, lang, "clause")
-    + punct("stop", lang),
-    icon=":material/info:",
-)
+st.info(ov.gap_text(bundle, lang), icon=":material/info:")
 
-source = source_line(lang, ["figure 2-1"], cluster_list_source(bundle.clusters, lang))
+source = source_line(lang, ["figure 2-1"], named_list_source(bundle, lang))
 left, right = st.columns(2)
 for col, by, title in (
     (left, "continent", "overview.by_continent"),
@@ -71,6 +48,6 @@ for col, by, title in (
         )
 
 st.header(t("overview.trends", lang, n=head.trends))
-for row in bundle.trends.sort_values("trend_no").itertuples(index=False):
-    st.markdown(f"**{int(row.trend_no)}.** {escape_md(getattr(row, f'title_{lang}'))}")
+for line in ov.trend_lines(bundle, lang):
+    st.markdown(line)
 st.caption(source_line(lang, ["ch6"]))

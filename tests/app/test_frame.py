@@ -112,22 +112,29 @@ def test_broken_data_folder_gives_a_clear_message(make_app, tmp_path, monkeypatc
 def test_charts_export_png_name_and_csv_of_the_data_shown(
     make_app, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    from components import display, export
+    from streamlit.elements.widgets import button
+
+    from components import export
     from components import overview as ov
     from components.data import load_bundle
 
-    written: list[bytes] = []
+    # The bytes are built when the reader clicks (a callable handed to the download button):
+    # keep what each button would deliver and build it as the click would.
+    handed: list[object] = []
+    marshall = button.marshall_file
 
-    def spy(frame):  # noqa: ANN001, ANN202
-        written.append(export.csv_bytes(frame))
-        return written[-1]
+    def spy(coordinates, data, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        handed.append(data)
+        return marshall(coordinates, data, *args, **kwargs)
 
-    monkeypatch.setattr(display, "kept_csv", spy)  # what the download button is given
+    monkeypatch.setattr(button, "marshall_file", spy)
     at = make_app("pages/overview.py", lang=lang)
     configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
     names = [c["toImageButtonOptions"]["filename"] for c in configs]
     assert names == [f"clusters_by_continent_{lang}", f"clusters_by_sector_{lang}"]
     assert len(at.get("download_button")) == 2
+    assert all(callable(data) for data in handed)
+    written = [data() for data in handed]  # type: ignore[operator]
     bundle = load_bundle()
     expected = [
         export.csv_bytes(ov.coverage_table(ov.coverage(bundle, by), by, lang))

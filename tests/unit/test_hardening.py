@@ -101,8 +101,16 @@ def test_bare_addresses_are_not_linkable(text: str, inert: str) -> None:
 
 
 def test_trend_titles_and_cluster_names_use_the_escaper() -> None:
-    overview = (ROOT / "pages" / "overview.py").read_text(encoding="utf-8")
-    assert "escape_md(getattr(row, f'title_{lang}'))" in overview
+    import dataclasses
+
+    from components import overview as ov
+
+    trends = BUNDLE.trends.copy()
+    trends.loc[trends.index[0], "title_en"] = "[win](https://evil.example) **now**"
+    bundle = dataclasses.replace(BUNDLE, trends=trends)
+    first = ov.trend_lines(bundle, "en")[0]
+    assert first.endswith(escape_md("[win](https://evil.example) **now**"))
+    assert "](https://" not in first
 
 
 # --- 3. the data error box: file, row, column, short literal value; no server path ----------------
@@ -284,8 +292,7 @@ def test_every_download_goes_through_the_one_encoder() -> None:
     assert not others, others
     display = code[ROOT / "components" / "display.py"]
     assert display.count("download_button(") == 2
-    assert "data=kept_csv(table)" in display and "= csv_bytes(table)" in display
-    assert "data=lambda: xlsx_bytes(table" in display
+    assert "data=lambda: csv_bytes(table)" in display and "data=lambda: xlsx_bytes(table" in display
     assert not [p.name for p, text in code.items() if ".to_csv(" in text and p.name != "export.py"]
 
 

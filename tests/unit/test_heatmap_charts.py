@@ -247,11 +247,45 @@ def test_lq_example_is_a_real_cell(counts) -> None:
 
 
 def test_compact_grid_for_phones(counts) -> None:
-    from components.heatmap_charts import compact
-
     wide = build_main_heatmap(counts["published"], "lq", "published", "zh")
-    assert compact(wide, on=False) is wide
-    small = compact(build_main_heatmap(counts["published"], "lq", "published", "zh"))
+    small = build_main_heatmap(counts["published"], "lq", "published", "zh", narrow=True)
     assert small.layout.height < wide.layout.height
     assert small.data[0].colorbar.orientation == "h"  # the colour bar under the grid
     assert small.layout.xaxis.tickangle == -50 and small.data[0].textfont.size == 12
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_page_figures_equal_the_builders(bundle, source: str) -> None:
+    """The page's memoised figures (a selected cell assembled from the view's parts without
+    plotly's validation) are exactly what the validated builders draw."""
+    from components.charts import frozen_spec
+    from components.heatmap_charts import country_figure, main_figure
+    from components.matrices import dataset_matrices
+
+    counts = dataset_matrices(bundle)[source]
+    for measure in MEASURES:
+        for selected in (None, ("consumer", "EU"), ("nev", "SA")):
+            for narrow in (False, True):
+                shown = main_figure(bundle, source, measure, "en", selected, narrow)
+                drawn = build_main_heatmap(counts, measure, source, "en", selected, narrow)
+                assert shown.to_dict() == drawn.to_dict() == frozen_spec(shown)
+    by_country = country_matrix(bundle.clusters, ("AS",))
+    shown = country_figure(bundle, ("AS",), 5, "zh", True)
+    drawn = build_country_heatmap(by_country.head(5), "zh", narrow=True)
+    assert shown.to_dict() == drawn.to_dict() == frozen_spec(shown)
+
+
+def test_cell_links_list_each_cells_clusters_in_annex_order(bundle) -> None:
+    from components.heatmap_charts import cell_links
+    from components.matrices import cell_clusters
+    from components.safe import escape_md
+
+    for sector in SECTORS:
+        for continent in CONTINENTS:
+            members = cell_clusters(bundle.clusters, sector, continent)
+            links = cell_links(bundle, sector, continent, "en")
+            assert [cid for _, cid in links] == list(members["cluster_id"])
+            assert [label for label, _ in links] == [
+                escape_md(f"{name} · {country_name(code, 'en')}")
+                for name, code in zip(members["name_en"], members["country"], strict=True)
+            ]
