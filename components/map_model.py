@@ -9,10 +9,13 @@ never changed after they are built (pydeck and ``json`` only read them).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
 
 from components import map_frame as mf
 from components import map_view as mv
@@ -39,10 +42,10 @@ def cluster_ids(bundle: Bundle) -> frozenset[str]:
 
 
 @per_dataset
-def names(bundle: Bundle, lang: Lang) -> dict[str, str]:
-    """``{cluster_id: name}`` in ``lang``."""
+def names(bundle: Bundle, lang: Lang) -> Mapping[str, str]:
+    """``{cluster_id: name}`` in ``lang`` (read-only: shared, not copied per rerun)."""
     c = bundle.clusters
-    return dict(zip(c["cluster_id"], c[f"name_{lang}"], strict=True))
+    return MappingProxyType(dict(zip(c["cluster_id"], c[f"name_{lang}"], strict=True)))
 
 
 @per_dataset
@@ -57,9 +60,10 @@ def shown(bundle: Bundle, filters: Filters) -> pd.DataFrame:
     return apply_filters(drawn(bundle), filters, index(bundle))
 
 
-def grouped(bundle: Bundle, filters: Filters) -> bool:
-    """Whether the map draws groups (more than :data:`map_view.GROUP_LIMIT` clusters shown)."""
-    return shown_count(bundle, filters) > mv.GROUP_LIMIT
+def grouped(bundle: Bundle, filters: Filters, limit: int) -> bool:
+    """Whether the map draws groups: more than ``limit`` (:data:`map_view.GROUP_LIMIT`)
+    clusters shown. The functions below take ``limit`` too, so it is part of what they keep."""
+    return shown_count(bundle, filters) > limit
 
 
 @per_dataset
@@ -96,12 +100,15 @@ def _zoom_key(zoom: float) -> float:
 
 
 @per_dataset
-def spots(bundle: Bundle, filters: Filters, zoom: float) -> dict[str, tuple[str, ...]]:
-    """Clusters drawn on top of each other at ``zoom`` (none when the map draws groups)."""
-    if grouped(bundle, filters):
-        return {}
+def spots(
+    bundle: Bundle, filters: Filters, zoom: float, limit: int
+) -> Mapping[str, tuple[str, ...]]:
+    """Clusters drawn on top of each other at ``zoom`` (none when the map draws groups);
+    read-only."""
+    if grouped(bundle, filters, limit):
+        return MappingProxyType({})
     found = mf.spots(shown(bundle, filters), _zoom_key(zoom))
-    return {k: tuple(v) for k, v in found.items() if v}
+    return MappingProxyType({k: tuple(v) for k, v in found.items() if v})
 
 
 @per_dataset
@@ -111,25 +118,29 @@ def spot_count(bundle: Bundle, filters: Filters, zoom: float) -> int:
 
 
 @per_dataset
-def point_rows(bundle: Bundle, filters: Filters, lang: Lang, zoom: float) -> tuple[dict, ...]:
+def point_rows(
+    bundle: Bundle, filters: Filters, lang: Lang, zoom: float, limit: int
+) -> tuple[dict, ...]:
     """The clusters layer's rows (none when the map draws groups)."""
-    if grouped(bundle, filters):
+    if grouped(bundle, filters, limit):
         return ()
     zoom = _zoom_key(zoom)
-    return tuple(mv.point_rows(shown(bundle, filters), lang, spots(bundle, filters, zoom)))
+    return tuple(mv.point_rows(shown(bundle, filters), lang, spots(bundle, filters, zoom, limit)))
 
 
 @per_dataset
-def group_rows(bundle: Bundle, filters: Filters, lang: Lang, zoom: float) -> tuple[dict, ...]:
+def group_rows(
+    bundle: Bundle, filters: Filters, lang: Lang, zoom: float, limit: int
+) -> tuple[dict, ...]:
     """The groups layer's rows when the map draws groups (else none)."""
-    if not grouped(bundle, filters):
+    if not grouped(bundle, filters, limit):
         return ()
     return tuple(mv.group_rows(mv.group_points(shown(bundle, filters), _zoom_key(zoom)), lang))
 
 
 @per_dataset
 def labels(
-    bundle: Bundle, filters: Filters, lang: Lang, at: mf.View, frame: mf.MapFrame
+    bundle: Bundle, filters: Filters, lang: Lang, at: mf.View, frame: mf.MapFrame, limit: int
 ) -> tuple[dict, ...]:
     """Country names (and city names unless the map draws groups) that fit at ``at``."""
     from components.geo import load_countries
@@ -137,7 +148,7 @@ def labels(
     points = shown(bundle, filters)
     first = list(points["country"].value_counts().index)
     rows = mf.country_labels(load_countries(), lang, at, frame, first=first)
-    if not grouped(bundle, filters):
+    if not grouped(bundle, filters, limit):
         rows += mf.city_labels(points, at, frame)
     return tuple(rows)
 
@@ -162,16 +173,21 @@ def notes(bundle: Bundle, lang: Lang) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Table:
-    """A table kept between reruns and handed out as the same object (not a copy), so a CSV
-    encoded for it once can be reused; nothing may change ``frame``."""
+    """The table tab's data, kept between reruns and handed out as the same objects (not
+    copies): ``frame`` (every shown cluster: the CSV; nothing may change it, so a CSV encoded
+    for it once can be reused) and ``shown`` (its first :data:`map_view.TABLE_LIMIT` rows as an
+    immutable Arrow table: ``st.dataframe`` does not convert it again on every rerun)."""
 
     frame: pd.DataFrame = field(compare=False)
+    shown: pa.Table = field(compare=False)
 
 
 @per_dataset
 def table(bundle: Bundle, filters: Filters, lang: Lang) -> Table:
-    """The table tab's frame (and its CSV) for the shown clusters."""
-    return Table(mv.table_frame(shown(bundle, filters), lang))
+    """The table tab's data for the shown clusters."""
+    frame = mv.table_frame(shown(bundle, filters), lang)
+    head = pa.Table.from_pandas(frame.head(mv.TABLE_LIMIT), preserve_index=False)
+    return Table(frame, head)
 
 
 @per_dataset

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
+from pydeck.bindings.json_tools import JSONMixin, default_serialize
 
 from components.charts import FONT_FAMILY, SECTOR_COLORS, hex_to_rgb
 from components.geo import fit_view
@@ -90,10 +90,9 @@ def jitter_duplicates(clusters: pd.DataFrame) -> pd.DataFrame:
     out = clusters.copy()
     out["x"] = out["lon"].astype(float)
     out["y"] = out["lat"].astype(float)
-    for _, group in out.groupby(["lat", "lon"], sort=False):
+    shared = out[out.duplicated(["lat", "lon"], keep=False)]  # only these need spreading
+    for _, group in shared.groupby(["lat", "lon"], sort=False):
         n = len(group)
-        if n < 2:
-            continue
         ring = min(n, JITTER_MAX_POINTS)
         radius = min(
             JITTER_MAX_DEG, max(JITTER_MIN_DEG, JITTER_GAP_DEG / (2 * math.sin(math.pi / ring)))
@@ -211,8 +210,23 @@ def initial_view(points: pd.DataFrame) -> pdk.ViewState:
     return pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, min_zoom=0, max_zoom=10)
 
 
-class Deck(pdk.Deck):
-    """A pydeck Deck whose JSON is compact (pydeck indents it: about a third more bytes)."""
+class Deck(JSONMixin):
+    """The deck.gl JSON ``pdk.Deck(..., map_provider=None)`` writes, for ``st.pydeck_chart``.
+
+    pydeck's own Deck probes for its Jupyter widget on every construction (five failing imports,
+    a good part of a map rerun); this class writes the same JSON (a unit test compares them),
+    compact instead of indented, and carries the tooltip where Streamlit reads it.
+    """
+
+    def __init__(self, layers: list[pdk.Layer], initial_view_state: pdk.ViewState, tooltip: dict):
+        self.layers = layers
+        self.views = [pdk.View(type="MapView", controller=True)]
+        self.initial_view_state = initial_view_state
+        # No basemap: the style sentinel Streamlit reads as "none" (``map_style=None`` would
+        # make Streamlit 1.67 fetch a Carto style).
+        self.map_style = "__MAP_STYLE__"
+        self.mapbox_key = None  # read by Streamlit; never written to the JSON
+        self._tooltip = tooltip
 
     def to_json(self) -> str:
         """The deck as deck.gl JSON, without indentation."""
@@ -330,9 +344,6 @@ def build_deck(
     return Deck(
         layers=[ocean, land, place_names, lumps, dots, ring, names],
         initial_view_state=view if view is not None else initial_view(points),
-        # No basemap. ``map_style`` stays at pydeck's default ("__MAP_STYLE__"), which Streamlit
-        # reads as "none"; ``map_style=None`` would make Streamlit 1.67 fetch a Carto style.
-        map_provider=None,
         tooltip=tooltip(lang),
     )
 

@@ -18,6 +18,7 @@ from components.widgets import current_lang, filter_bar, set_click, set_int, url
 
 DECK_KEY = "map_deck"
 PICK = "map_pick"
+SAME_LISTED = 6  # clusters on the open one's spot listed as buttons (nearest first)
 NONCE = "_map_view_nonce"  # button presses: a pressed button re-applies the whole view
 
 
@@ -40,7 +41,8 @@ ids = mm.cluster_ids(bundle)
 
 filters = filter_bar(clusters, lang)
 shown = mm.shown(bundle, filters)
-grouped = mm.grouped(bundle, filters)
+LIMIT = mv.GROUP_LIMIT
+grouped = mm.grouped(bundle, filters, LIMIT)
 
 step = url_int("zoom", mf.MIN_STEP, mf.MAX_STEP)
 frame = mm.fitted(bundle, filters, frame)
@@ -100,7 +102,7 @@ with tab_map:
             )
         if grouped:
             st.info(
-                t("map.grouped", lang, shown=len(shown), limit=mv.GROUP_LIMIT),
+                t("map.grouped", lang, shown=len(shown), limit=LIMIT),
                 icon=":material/bubble_chart:",
             )
         selection = st.session_state.get(deck_key)
@@ -111,9 +113,9 @@ with tab_map:
             selected=ring,
             cluster_layer=mv.cluster_layer_id(mm.layer_token(bundle, filters), selection),
             group_layer=mv.group_layer_id(selection),
-            rows=mm.point_rows(bundle, filters, lang, view.zoom),
-            groups=mm.group_rows(bundle, filters, lang, view.zoom),
-            labels=mm.labels(bundle, filters, lang, view, frame),
+            rows=mm.point_rows(bundle, filters, lang, view.zoom, LIMIT),
+            groups=mm.group_rows(bundle, filters, lang, view.zoom, LIMIT),
+            labels=mm.labels(bundle, filters, lang, view, frame, LIMIT),
             view=pdk.ViewState(
                 latitude=view.latitude,
                 longitude=view.longitude,
@@ -157,7 +159,7 @@ with tab_map:
             placeholder=t("map.pick_placeholder", lang),
         )
         if grouped:
-            st.caption(t("map.pick_grouped", lang, limit=mv.GROUP_LIMIT))
+            st.caption(t("map.pick_grouped", lang, limit=LIMIT))
         card, near = mm.card(bundle, selected, lang) if selected else ("", ())
         if not card:
             st.info(t("map.click_hint", lang), icon=":material/touch_app:")
@@ -180,10 +182,11 @@ with tab_map:
             if not mm.is_shown(bundle, filters, selected):
                 st.caption(t("map.outside_filter", lang))
             st.html(card)
-            same = [c for c in mm.spots(bundle, filters, view.zoom).get(selected, ()) if c in names]
+            here = mm.spots(bundle, filters, view.zoom, LIMIT).get(selected, ())
+            same = [c for c in here if c in names]
             if same:
                 st.markdown(f"**{t('map.same_spot', lang)}**")
-            for cid in same:
+            for cid in same[:SAME_LISTED]:
                 st.button(
                     escape_md(names[cid]),
                     key=f"map_same_{cid}",
@@ -192,6 +195,8 @@ with tab_map:
                     type="tertiary",
                     icon=":material/layers:",
                 )
+            if len(same) > SAME_LISTED:
+                st.caption(t("map.same_spot_more", lang, n=len(same) - SAME_LISTED))
             st.markdown(f"**{t('map.profile.nearby', lang)}**")
             if not near:
                 st.caption(t("map.profile.no_nearby", lang))
@@ -206,10 +211,10 @@ with tab_map:
                 )
 
 with tab_table:
-    table = mm.table(bundle, filters, lang).frame
-    if len(table) > mv.TABLE_LIMIT:
-        st.caption(t("map.table_first", lang, n=mv.TABLE_LIMIT, total=len(table)))
-    st.dataframe(table.head(mv.TABLE_LIMIT), hide_index=True, width="stretch")
+    table = mm.table(bundle, filters, lang)
+    if len(table.frame) > mv.TABLE_LIMIT:
+        st.caption(t("map.table_first", lang, n=mv.TABLE_LIMIT, total=len(table.frame)))
+    st.dataframe(table.shown, hide_index=True, width="stretch")
     st.caption(t("map.table_caption", lang))
-    download_csv(table, t("map.csv_name", lang), lang, key="map_csv")
+    download_csv(table.frame, t("map.csv_name", lang), lang, key="map_csv")
     st.caption(source)

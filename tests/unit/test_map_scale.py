@@ -173,11 +173,12 @@ def test_model_results_are_kept_and_match_direct_computation(bundle) -> None:
         bundle.clusters.query("sector == 'biomed'")["cluster_id"]
     )
     assert mm.shown(bundle, biomed) is not shown  # its own shallow copy each time
-    rows = mm.point_rows(bundle, biomed, "en", 2.0)
-    assert mm.point_rows(bundle, biomed, "en", 2.0) is rows  # kept: not rebuilt
+    limit = mv.GROUP_LIMIT
+    rows = mm.point_rows(bundle, biomed, "en", 2.0, limit)
+    assert mm.point_rows(bundle, biomed, "en", 2.0, limit) is rows  # kept: not rebuilt
     assert [r["cluster_id"] for r in rows] == shown["cluster_id"].tolist()
-    assert mm.group_rows(bundle, biomed, "en", 2.0) == ()  # few: drawn one by one
-    assert not mm.grouped(bundle, Filters())
+    assert mm.group_rows(bundle, biomed, "en", 2.0, limit) == ()  # few: drawn one by one
+    assert not mm.grouped(bundle, Filters(), limit)
     assert mm.table(bundle, biomed, "zh") is mm.table(bundle, biomed, "zh")
     assert len(mm.table(bundle, biomed, "zh").frame) == len(shown)
     html, near = mm.card(bundle, "basel-health-valley", "en")
@@ -187,13 +188,29 @@ def test_model_results_are_kept_and_match_direct_computation(bundle) -> None:
     assert not mm.is_shown(bundle, Filters(sectors=("nev",)), "basel-health-valley")
 
 
-def test_model_groups_above_the_limit(bundle, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mv, "GROUP_LIMIT", 20)
-    everything = Filters(query="a")  # a filter combination no other test keeps
-    assert mm.grouped(bundle, everything)
-    assert mm.point_rows(bundle, everything, "en", 1.0) == ()
-    groups = mm.group_rows(bundle, everything, "en", 1.0)
-    assert groups and sum(int(r["tt_name"].split()[0]) for r in groups) == mm.shown_count(
-        bundle, everything
+def test_model_groups_above_the_limit(bundle) -> None:
+    everything = Filters()
+    assert mm.grouped(bundle, everything, 20)
+    assert mm.point_rows(bundle, everything, "en", 1.0, 20) == ()
+    groups = mm.group_rows(bundle, everything, "en", 1.0, 20)
+    assert groups and sum(int(r["tt_name"].split()[0]) for r in groups) == len(bundle.clusters)
+    assert dict(mm.spots(bundle, everything, 1.0, 20)) == {}
+    # The limit is part of what is kept: the same view under the real limit draws points.
+    assert len(mm.point_rows(bundle, everything, "en", 1.0, mv.GROUP_LIMIT)) == len(bundle.clusters)
+
+
+def test_deck_writes_what_pydeck_writes(bundle) -> None:
+    """The light Deck (no Jupyter probe per construction) writes pydeck's own JSON."""
+    import pydeck as pdk
+
+    points = mv.jitter_duplicates(bundle.clusters)
+    ours = mv.build_deck(points, mv.COUNTRIES_URL, "zh", selected=points.iloc[:1])
+    theirs = pdk.Deck(
+        layers=ours.layers,
+        initial_view_state=ours.initial_view_state,
+        map_provider=None,
+        tooltip=mv.tooltip("zh"),
     )
-    assert mm.spots(bundle, everything, 1.0) == {}
+    assert json.loads(ours.to_json()) == json.loads(theirs.to_json())
+    assert ours._tooltip == theirs._tooltip == mv.tooltip("zh")
+    assert ours.mapbox_key is None
