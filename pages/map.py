@@ -100,11 +100,6 @@ with tab_map:
                 on_click=zoom_to,
                 args=(0,),
             )
-        if grouped:
-            st.info(
-                t("map.grouped", lang, shown=len(shown), limit=LIMIT),
-                icon=":material/bubble_chart:",
-            )
         selection = st.session_state.get(deck_key)
         deck = mv.build_deck(
             shown,
@@ -133,7 +128,12 @@ with tab_map:
             width="stretch",
             alt=t("map.alt", lang),
         )
-        if not shown.empty and not grouped:
+        if grouped:  # under the map: the map keeps its place on the screen
+            st.info(
+                t("map.grouped", lang, shown=len(shown), limit=LIMIT),
+                icon=":material/bubble_chart:",
+            )
+        elif not shown.empty:
             st.caption(t("map.spots", lang, n=mm.spot_count(bundle, filters, view.zoom)))
         st.html(mv.legend_html(lang, dict(mm.sector_counts(bundle, filters))))
         st.caption(source)
