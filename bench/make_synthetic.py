@@ -136,6 +136,7 @@ def synthetic_clusters(n: int, seed: int = SEED) -> pd.DataFrame:
             "geo_precision": "city",
             "place_en": [f"SYNTHETIC point near {p}" for p in place],
             "source_ref": SOURCE_REF,
+            "derived_fields": "",  # nothing inferred: every field is synthetic and says so
         }
     )
 

@@ -44,9 +44,14 @@ def search_index(clusters: pd.DataFrame, organizations: pd.DataFrame) -> pd.Seri
     if clusters.empty:  # an empty list (e.g. a header-only file): an empty index of text
         return pd.Series([], index=pd.Index([], name="cluster_id"), dtype=object, name="search")
     own = clusters.set_index("cluster_id")[[c for c in cols if c in clusters]]
-    own = own.fillna("").astype(str)
-    own["_country"] = ["\n".join(country_name(c, lg) for lg in LANGS) for c in clusters["country"]]
-    text = own.apply(lambda r: "\n".join(normalize_text(v) for v in r), axis=1)
+    countries = {
+        c: normalize_text(" ".join(country_name(c, lg) for lg in LANGS))
+        for c in clusters["country"].unique()
+    }
+    text = own[own.columns[0]].map(normalize_text).astype(object)
+    for col in own.columns[1:]:
+        text = text + "\n" + own[col].map(normalize_text).astype(object)
+    text = text + "\n" + clusters["country"].map(countries).astype(object).to_numpy()
     if len(organizations):
         orgs = organizations.assign(
             _t=organizations["name_zh"].map(normalize_text)
@@ -78,4 +83,4 @@ def apply_filters(clusters: pd.DataFrame, filters: Filters, index: pd.Series) ->
 def country_options(clusters: pd.DataFrame, continents: Sequence[str], lang: Lang) -> list[str]:
     """Countries with a named cluster in ``continents`` (all when empty), by localised name."""
     sub = clusters[clusters["continent"].isin(continents)] if continents else clusters
-    return sorted(sub["country"].unique(), key=lambda c: (country_name(c, lang), c))
+    return sorted(set(sub["country"].tolist()), key=lambda c: (country_name(c, lang), c))

@@ -120,6 +120,23 @@ def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return (lon + 180) / 360 * size, y * size
 
 
+def _buckets(pos: Sequence[tuple[float, float]], gap: float) -> dict[tuple[int, int], list[int]]:
+    """Point indices by square of side ``gap``: points closer than ``gap`` share a square or
+    touch neighbouring ones, so a neighbour search looks at 9 squares, not at every point."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(pos):
+        out.setdefault((int(x // gap), int(y // gap)), []).append(i)
+    return out
+
+
+def _near(
+    buckets: Mapping[tuple[int, int], list[int]], p: tuple[float, float], gap: float
+) -> list[int]:
+    cx, cy = int(p[0] // gap), int(p[1] // gap)
+    cells = ((cx + dx, cy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+    return [i for c in cells for i in buckets.get(c, ())]
+
+
 def spots(points: pd.DataFrame, zoom: float, gap: float = OVERLAP_PX) -> dict[str, list[str]]:
     """For each ``cluster_id``, the other clusters whose dots overlap its dot at ``zoom``
     (centres closer than ``gap`` pixels), nearest first (ties by ``cluster_id``)."""
@@ -127,25 +144,30 @@ def spots(points: pd.DataFrame, zoom: float, gap: float = OVERLAP_PX) -> dict[st
     pos = [
         world_px(float(x), float(y), zoom) for x, y in zip(points["x"], points["y"], strict=True)
     ]
-    near: dict[str, list[tuple[float, str]]] = {cid: [] for cid in ids}
-    for i in range(len(ids)):
-        for j in range(i + 1, len(ids)):
-            d = math.dist(pos[i], pos[j])
-            if d < gap:
-                near[ids[i]].append((d, ids[j]))
-                near[ids[j]].append((d, ids[i]))
-    return {cid: [c for _, c in sorted(others)] for cid, others in near.items()}
+    buckets = _buckets(pos, gap)
+    out: dict[str, list[str]] = {}
+    for i, cid in enumerate(ids):
+        near = []
+        for j in _near(buckets, pos[i], gap):
+            if j != i:
+                d = math.dist(pos[i], pos[j])
+                if d < gap:
+                    near.append((d, ids[j]))
+        out[cid] = [c for _, c in sorted(near)]
+    return out
 
 
 def spot_count(points: pd.DataFrame, zoom: float, gap: float = SAME_SPOT_PX) -> int:
     """How many separate points the eye can count at ``zoom``: a dot whose centre is within
     ``gap`` pixels of a dot already counted adds none (greedy, in ``cluster_id`` order)."""
-    seeds: list[tuple[float, float]] = []
+    seeds: dict[tuple[int, int], list[int]] = {}
+    kept: list[tuple[float, float]] = []
     for r in points.sort_values("cluster_id").itertuples(index=False):
         p = world_px(float(r.x), float(r.y), zoom)
-        if all(math.dist(p, q) >= gap for q in seeds):
-            seeds.append(p)
-    return len(seeds)
+        if all(math.dist(p, kept[i]) >= gap for i in _near(seeds, p, gap)):
+            seeds.setdefault((int(p[0] // gap), int(p[1] // gap)), []).append(len(kept))
+            kept.append(p)
+    return len(kept)
 
 
 # --- labels --------------------------------------------------------------------------------------

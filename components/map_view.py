@@ -10,12 +10,15 @@ Filters and search live in ``components.filters``, the profile card in ``compone
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import JSONMixin, default_serialize
 
 from components.charts import FONT_FAMILY, SECTOR_COLORS, hex_to_rgb
 from components.geo import fit_view
@@ -35,6 +38,7 @@ from components.sources import cite
 LAYER_OCEAN = "ocean"
 LAYER_COUNTRIES = "countries"
 LAYER_CLUSTERS = "clusters"
+LAYER_GROUPS = "groups"
 LAYER_SELECTED = "selected"
 LAYER_LABELS = "labels"
 LAYER_SELECTED_NAME = "selected-name"
@@ -59,6 +63,17 @@ JITTER_MAX_DEG = 1.5  # no point is drawn further than this (in latitude) from i
 JITTER_MAX_POINTS = 60  # beyond this many at one coordinate, the rest are drawn on the spot
 LAT_LIMIT = 85.0  # the map (Web Mercator) ends here
 
+# The country shapes, fetched once by the browser from the app's own static route
+# (``server.enableStaticServing``; ``static/countries_110m.json``, the same bytes as
+# ``data/geo/countries_110m.geojson``) instead of travelling inside every deck. Relative: it
+# resolves under the app's own address, on a sub-path or behind a proxy too.
+COUNTRIES_URL = "app/static/countries_110m.json"
+
+GROUP_LIMIT = 2000  # above this many clusters shown, the map draws groups instead of points
+GROUP_CELL_PX = 36  # a group gathers the clusters within one square of this many pixels
+GROUP_ALPHA = 210
+TABLE_LIMIT = 5000  # the table tab shows this many rows at most (the CSV download holds all)
+
 
 # --- points --------------------------------------------------------------------------------------
 
@@ -75,10 +90,9 @@ def jitter_duplicates(clusters: pd.DataFrame) -> pd.DataFrame:
     out = clusters.copy()
     out["x"] = out["lon"].astype(float)
     out["y"] = out["lat"].astype(float)
-    for _, group in out.groupby(["lat", "lon"], sort=False):
+    shared = out[out.duplicated(["lat", "lon"], keep=False)]  # only these need spreading
+    for _, group in shared.groupby(["lat", "lon"], sort=False):
         n = len(group)
-        if n < 2:
-            continue
         ring = min(n, JITTER_MAX_POINTS)
         radius = min(
             JITTER_MAX_DEG, max(JITTER_MIN_DEG, JITTER_GAP_DEG / (2 * math.sin(math.pi / ring)))
@@ -123,27 +137,35 @@ def point_rows(
 
     Every text goes through :func:`components.safe.deck_text`: one line, and never a deck.gl
     expression (a cell starting ``@@=`` or ``@@#`` would otherwise be evaluated by the browser).
+    Tooltip lines: ``tt_name``, ``tt_alt`` (the other language), ``tt_line`` (country · sector),
+    ``tt_lead`` (lead industry), ``tt_where`` (precision note), ``tt_more`` (same spot).
     """
     alt = other(lang)
     names = dict(zip(points["cluster_id"], points[f"name_{lang}"], strict=True))
+    lead = t("map.tooltip_industry", lang) + punct("colon", lang)
+    where = t("map.tooltip_country_only", lang)
+    country = {c: country_name(c, lang) for c in points["country"].unique()}
+    sector = {s: sector_name(s, lang) for s in points["sector"].unique()}
+    white = [255, 255, 255, 255]
     rows = []
+    has_precision = "geo_precision" in points
     for r in points.itertuples(index=False):
-        country_only = getattr(r, "geo_precision", "city") == "country"
+        country_only = has_precision and r.geo_precision == "country"
+        colour = sector_rgba(r.sector)
         rows.append(
             {
                 "cluster_id": deck_text(r.cluster_id),
                 "x": float(r.x),
                 "y": float(r.y),
                 # Only the country is known: a hollow dot, ringed in the sector's colour.
-                "color": COUNTRY_ONLY_FILL if country_only else sector_rgba(r.sector),
-                "line": sector_rgba(r.sector) if country_only else [255, 255, 255, 255],
+                "color": COUNTRY_ONLY_FILL if country_only else colour,
+                "line": colour if country_only else white,
                 "lw": 3 if country_only else 1,
-                "tt_where": t("map.tooltip_country_only", lang) if country_only else "",
+                "tt_where": where if country_only else "",
                 "tt_name": deck_text(getattr(r, f"name_{lang}")),
                 "tt_alt": deck_text(getattr(r, f"name_{alt}")),
-                "tt_country": deck_text(country_name(r.country, lang)),
-                "tt_sector": deck_text(sector_name(r.sector, lang)),
-                "tt_industry": deck_text(getattr(r, f"lead_industry_{lang}")),
+                "tt_line": deck_text(f"{country[r.country]} · {sector[r.sector]}"),
+                "tt_lead": lead + deck_text(getattr(r, f"lead_industry_{lang}")),
                 "tt_more": also_here((spots or {}).get(r.cluster_id, ()), names, lang),
             }
         )
@@ -152,13 +174,11 @@ def point_rows(
 
 def tooltip(lang: Lang) -> dict:
     """The pydeck tooltip: our template, data only through ``{tt_*}`` placeholders in text."""
-    label = escape_html(t("map.tooltip_industry", lang))
-    sep = punct("colon", lang)
     html_tpl = (
         '<div style="font-weight:600;font-size:15px">{tt_name}</div>'
         '<div style="font-size:12px;color:#52606d;margin-bottom:4px">{tt_alt}</div>'
-        "<div>{tt_country} · {tt_sector}</div>"
-        f"<div>{label}{sep}{{tt_industry}}</div>"
+        "<div>{tt_line}</div>"
+        "<div>{tt_lead}</div>"
         '<div style="font-style:italic;color:#52606d">{tt_where}</div>'
         '<div style="margin-top:4px;font-weight:600;color:#0b5394">{tt_more}</div>'
     )
@@ -190,9 +210,32 @@ def initial_view(points: pd.DataFrame) -> pdk.ViewState:
     return pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, min_zoom=0, max_zoom=10)
 
 
+class Deck(JSONMixin):
+    """The deck.gl JSON ``pdk.Deck(..., map_provider=None)`` writes, for ``st.pydeck_chart``.
+
+    pydeck's own Deck probes for its Jupyter widget on every construction (five failing imports,
+    a good part of a map rerun); this class writes the same JSON (a unit test compares them),
+    compact instead of indented, and carries the tooltip where Streamlit reads it.
+    """
+
+    def __init__(self, layers: list[pdk.Layer], initial_view_state: pdk.ViewState, tooltip: dict):
+        self.layers = layers
+        self.views = [pdk.View(type="MapView", controller=True)]
+        self.initial_view_state = initial_view_state
+        # No basemap: the style sentinel Streamlit reads as "none" (``map_style=None`` would
+        # make Streamlit 1.67 fetch a Carto style).
+        self.map_style = "__MAP_STYLE__"
+        self.mapbox_key = None  # read by Streamlit; never written to the JSON
+        self._tooltip = tooltip
+
+    def to_json(self) -> str:
+        """The deck as deck.gl JSON, without indentation."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def build_deck(
     points: pd.DataFrame,
-    countries: dict,
+    countries: dict | str,
     lang: Lang,
     *,
     view: pdk.ViewState | None = None,
@@ -200,14 +243,20 @@ def build_deck(
     cluster_layer: str = LAYER_CLUSTERS,
     spots: Mapping[str, Sequence[str]] | None = None,
     labels: Sequence[dict] = (),
-) -> pdk.Deck:
+    rows: Sequence[dict] | None = None,
+    groups: Sequence[dict] = (),
+    group_layer: str = LAYER_GROUPS,
+) -> Deck:
     """The offline map: ocean, country shapes, clusters (one colour per sector), selected ring.
 
-    ``points`` carries ``x``/``y`` from :func:`jitter_duplicates`; ``selected`` (0 or 1 row of it)
-    is drawn with a dark ring; ``cluster_layer`` is the id of the clusters layer (see
-    :func:`cluster_layer_id`); ``spots`` lists overlapping clusters in the tooltips; ``labels``
-    (``{text, x, y}``: country and city names) are drawn under the points. No basemap, no tiles,
-    nothing fetched.
+    ``points`` carries ``x``/``y`` from :func:`jitter_duplicates`; ``countries`` is a GeoJSON
+    FeatureCollection or the URL of one (:data:`COUNTRIES_URL`: fetched once by the browser);
+    ``selected`` (0 or 1 row of it) is drawn with a dark ring; ``cluster_layer`` is the id of the
+    clusters layer (see :func:`cluster_layer_id`); ``spots`` lists overlapping clusters in the
+    tooltips; ``labels`` (``{text, x, y}``: country and city names) are drawn under the points;
+    ``rows`` (from :func:`point_rows`) replaces the rows built from ``points`` and ``spots``;
+    ``groups`` (from :func:`group_rows`) are drawn as counted circles. No basemap, no tiles,
+    nothing fetched from outside the app.
     """
     ocean = pdk.Layer(
         "SolidPolygonLayer",
@@ -231,10 +280,26 @@ def build_deck(
         get_line_width=0.8,
         pickable=False,
     )
+    lumps = pdk.Layer(
+        "ScatterplotLayer",
+        id=group_layer,
+        data=list(groups),
+        get_position=["x", "y"],
+        get_fill_color="color",
+        get_line_color=[255, 255, 255, 255],
+        radius_units=PIXELS,
+        get_radius="r",
+        stroked=True,
+        line_width_units=PIXELS,
+        get_line_width=1.5,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=HIGHLIGHT_RGBA,
+    )
     dots = pdk.Layer(
         "ScatterplotLayer",
         id=cluster_layer,
-        data=point_rows(points, lang, spots),
+        data=list(rows) if rows is not None else point_rows(points, lang, spots),
         get_position=["x", "y"],
         get_fill_color="color",
         get_line_color="line",
@@ -276,14 +341,99 @@ def build_deck(
     )
     names = text_layer(LAYER_SELECTED_NAME, name_rows, size=15, dy=-22, weight=700, boxed=True)
     place_names = text_layer(LAYER_LABELS, list(labels), size=12)
-    return pdk.Deck(
-        layers=[ocean, land, place_names, dots, ring, names],
+    return Deck(
+        layers=[ocean, land, place_names, lumps, dots, ring, names],
         initial_view_state=view if view is not None else initial_view(points),
-        # No basemap. ``map_style`` stays at pydeck's default ("__MAP_STYLE__"), which Streamlit
-        # reads as "none"; ``map_style=None`` would make Streamlit 1.67 fetch a Carto style.
-        map_provider=None,
         tooltip=tooltip(lang),
     )
+
+
+# --- many clusters: groups -----------------------------------------------------------------------
+
+
+def group_points(points: pd.DataFrame, zoom: float, cell_px: int = GROUP_CELL_PX) -> pd.DataFrame:
+    """The clusters gathered into squares of ``cell_px`` screen pixels at ``zoom``.
+
+    One row per occupied square: ``x``/``y`` (the mean drawing position of its clusters), ``n``,
+    ``sectors`` and ``countries`` (tuples of ``(code, count)``, most first, ties by code) and
+    ``sector`` (the most common). Ordered by ``n`` descending (then position): big circles are
+    drawn first, small ones stay visible on top.
+    """
+    cols = ["x", "y", "n", "sector", "sectors", "countries"]
+    if points.empty:
+        return pd.DataFrame(columns=cols)
+    x = points["x"].to_numpy(dtype=float)
+    y = np.clip(points["y"].to_numpy(dtype=float), -LAT_LIMIT, LAT_LIMIT)
+    size = 512 * 2.0**zoom
+    px = (x + 180) / 360 * size
+    py = (1 - np.log(np.tan(np.pi / 4 + np.radians(y) / 2)) / np.pi) / 2 * size
+    cell = np.floor(px / cell_px).astype(np.int64) * 1_000_003 + np.floor(py / cell_px).astype(
+        np.int64
+    )
+    frame = pd.DataFrame(
+        {
+            "cell": cell,
+            "x": x,
+            "y": y,
+            "sector": points["sector"].to_numpy(),
+            "country": points["country"].to_numpy(),
+        }
+    )
+    grouped = frame.groupby("cell", sort=True)
+    out = grouped.agg(x=("x", "mean"), y=("y", "mean"), n=("x", "size"))
+
+    def ranked(col: str) -> pd.Series:
+        counts = frame.groupby(["cell", col]).size().rename("k").reset_index()
+        counts = counts.sort_values(["cell", "k", col], ascending=[True, False, True])
+        return counts.groupby("cell", sort=True).apply(
+            lambda g: tuple(zip(g[col], g["k"].astype(int), strict=True)), include_groups=False
+        )
+
+    out["sectors"] = ranked("sector")
+    out["countries"] = ranked("country")
+    out["sector"] = out["sectors"].map(lambda s: s[0][0])
+    out["x"], out["y"] = out["x"].round(5), out["y"].round(5)
+    out = out.sort_values(["n", "x", "y"], ascending=[False, True, True])
+    return out.reset_index(drop=True)[cols]
+
+
+GROUP_LISTED = 3  # a group's tooltip names this many sectors and countries, then counts the rest
+
+
+def group_radius(n: int) -> float:
+    """A group's radius in pixels: grows with the logarithm of its count (1 → 6 px, 10k → 22)."""
+    return round(6 + 4 * math.log10(max(n, 1)), 1)
+
+
+def _ranked_text(items: Sequence[tuple[str, int]], name: object, lang: Lang) -> str:
+    shown = [f"{name(code, lang)} {k}" for code, k in items[:GROUP_LISTED]]  # type: ignore[operator]
+    rest = len(items) - len(shown)
+    if rest:
+        shown.append(t("map.tooltip_more", lang, n=rest))
+    return join_list(shown, lang)
+
+
+def group_rows(groups: pd.DataFrame, lang: Lang) -> list[dict]:
+    """The groups layer's data: position, radius, the most common sector's colour, and tooltip
+    lines (count, sectors and countries with their counts, how to see single clusters)."""
+    hint = t("map.group_hint", lang)
+    rows = []
+    for g in groups.itertuples(index=False):
+        rows.append(
+            {
+                "x": float(g.x),
+                "y": float(g.y),
+                "r": group_radius(int(g.n)),
+                "color": [*hex_to_rgb(SECTOR_COLORS[g.sector]), GROUP_ALPHA],
+                "tt_name": t("map.group_count", lang, n=int(g.n)),
+                "tt_alt": "",
+                "tt_line": _ranked_text(g.sectors, sector_name, lang),
+                "tt_lead": _ranked_text(g.countries, country_name, lang),
+                "tt_where": hint,
+                "tt_more": "",
+            }
+        )
+    return rows
 
 
 def text_layer(
@@ -352,8 +502,10 @@ def picked_ids(selection: object, layer_id: str = LAYER_CLUSTERS) -> list[str]:
     return [i for i in ids if isinstance(i, str)]
 
 
-def cluster_layer_id(shown_ids: Sequence[str], selection: object) -> str:
+def cluster_layer_id(shown_ids: Sequence[str] | str, selection: object) -> str:
     """The clusters layer's id for this run: it changes with the points drawn and each new pick.
+
+    ``shown_ids``: the drawn ids (or those ids already joined by newlines).
 
     Streamlit (1.67) keeps a deck's selection in the browser as an index into the layer's data.
     When the data changes (a filter), it points the kept index at whatever object now sits there
@@ -363,8 +515,28 @@ def cluster_layer_id(shown_ids: Sequence[str], selection: object) -> str:
     does not have is dropped instead: a fresh id per data and per pick keeps every click about
     the point under the pointer and the map unfaded (the ring marks the open cluster).
     """
-    key = "\n".join(shown_ids) + "|" + ",".join(picked_ids(selection))
+    joined = shown_ids if isinstance(shown_ids, str) else "\n".join(shown_ids)
+    key = joined + "|" + ",".join(picked_ids(selection))
     return f"{LAYER_CLUSTERS}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def group_layer_id(selection: object) -> str:
+    """The groups layer's id: a fresh one after each click on a group, for the reason given in
+    :func:`cluster_layer_id` (a kept selection would fade the map)."""
+    try:
+        by_layer = selection["selection"]["objects"]  # type: ignore[index]
+        picked = [
+            (o.get("x"), o.get("y"))
+            for k, v in by_layer.items()
+            if isinstance(k, str) and k.startswith(LAYER_GROUPS)
+            for o in v or []
+            if isinstance(o, dict)
+        ]
+    except (KeyError, TypeError, AttributeError):
+        picked = []
+    if not picked:
+        return LAYER_GROUPS
+    return f"{LAYER_GROUPS}-{hashlib.sha1(repr(picked).encode()).hexdigest()[:10]}"
 
 
 def selected_id(selection: object, layer_id: str = LAYER_CLUSTERS) -> str | None:

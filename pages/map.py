@@ -5,16 +5,13 @@ import pydeck as pdk
 import streamlit as st
 
 from components import map_frame as mf
+from components import map_model as mm
 from components import map_view as mv
-from components import profile as pf
 from components.briefing_store import briefing_button
 from components.cached import get_bundle
 from components.captions import source_line
 from components.display import download_csv
-from components.filters import apply_filters, search_index
-from components.geo import load_countries
 from components.i18n import join_list, t
-from components.matrices import reconciliation
 from components.safe import escape_md
 from components.viewport import viewport
 from components.widgets import (
@@ -29,6 +26,7 @@ from components.widgets import (
 
 DECK_KEY = "map_deck"
 PICK = "map_pick"
+SAME_LISTED = 6  # clusters on the open one's spot listed as buttons (nearest first)
 NONCE = "_map_view_nonce"  # button presses: a pressed button re-applies the whole view
 
 
@@ -46,15 +44,16 @@ frame = mf.map_frame(viewport("map_viewport"))
 st.caption(t("map.intro", lang))
 
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
-clusters = mv.jitter_duplicates(bundle.clusters)
-ids = set(clusters["cluster_id"])
+clusters = mm.drawn(bundle)
+ids = mm.cluster_ids(bundle)
 
 filters = filter_bar(clusters, lang)
-shown = apply_filters(clusters, filters, search_index(clusters, bundle.organizations))
+shown = mm.shown(bundle, filters)
+LIMIT = mv.GROUP_LIMIT
+grouped = mm.grouped(bundle, filters, LIMIT)
 
 step = url_int("zoom", mf.MIN_STEP, mf.MAX_STEP)
-if not shown.empty:
-    frame = mf.within_world(frame, mf.view_state(shown["x"], shown["y"], frame))
+frame = mm.fitted(bundle, filters, frame)
 raw_cluster = st.query_params.get("cluster")
 selected, deck_key = url_click(
     "cluster",
@@ -74,7 +73,6 @@ if shown.empty:
 source = join_list(
     [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)], lang, "clause"
 )
-notes = mv.unnamed_notes(reconciliation(bundle), lang)
 
 tab_map, tab_table = st.tabs([t("map.tab_map", lang), t("map.tab_table", lang)])
 
@@ -84,16 +82,9 @@ with tab_map:
     else:
         left = right = st.container()
     with left:
-        ring = clusters[clusters["cluster_id"] == selected] if selected else None
+        ring = mm.position(bundle, selected) if selected else None
         focus = None if ring is None or ring.empty else (ring["x"].iloc[0], ring["y"].iloc[0])
-        view = mf.view_state(
-            shown["x"],
-            shown["y"],
-            frame,
-            step=step,
-            focus=focus,
-            nonce=st.session_state.get(NONCE, 0),
-        )
+        view = mm.view(bundle, filters, frame, step, focus, st.session_state.get(NONCE, 0))
         with st.container(horizontal=True, gap="small"):
             st.button(
                 t("map.zoom_in", lang),
@@ -118,20 +109,17 @@ with tab_map:
                 on_click=zoom_to,
                 args=(0,),
             )
-        spots = mf.spots(shown, view.zoom)
-        countries = load_countries()
-        labels = mf.country_labels(
-            countries, lang, view, frame, first=list(shown["country"].value_counts().index)
-        ) + mf.city_labels(shown, view, frame)
-        layer_id = mv.cluster_layer_id(list(shown["cluster_id"]), st.session_state.get(deck_key))
+        selection = st.session_state.get(deck_key)
         deck = mv.build_deck(
             shown,
-            countries,
+            mv.COUNTRIES_URL,
             lang,
             selected=ring,
-            cluster_layer=layer_id,
-            spots=spots,
-            labels=labels,
+            cluster_layer=mv.cluster_layer_id(mm.layer_token(bundle, filters), selection),
+            group_layer=mv.group_layer_id(selection),
+            rows=mm.point_rows(bundle, filters, lang, view.zoom, LIMIT),
+            groups=mm.group_rows(bundle, filters, lang, view.zoom, LIMIT),
+            labels=mm.labels(bundle, filters, lang, view, frame, LIMIT),
             view=pdk.ViewState(
                 latitude=view.latitude,
                 longitude=view.longitude,
@@ -149,18 +137,26 @@ with tab_map:
             width="stretch",
             alt=t("map.alt", lang),
         )
-        if not shown.empty:
-            st.caption(t("map.spots", lang, n=mf.spot_count(shown, view.zoom)))
-        st.html(mv.legend_html(lang, shown["sector"].value_counts().to_dict()))
+        if grouped:  # under the map: the map keeps its place on the screen
+            st.info(
+                t("map.grouped", lang, shown=len(shown), limit=LIMIT),
+                icon=":material/bubble_chart:",
+            )
+        elif not shown.empty:
+            st.caption(t("map.spots", lang, n=mm.spot_count(bundle, filters, view.zoom)))
+        st.html(mv.legend_html(lang, dict(mm.sector_counts(bundle, filters))))
         st.caption(source)
         briefing_button("map_deck", lang, source=source, key="map_brief")
-        for note in notes:
+        for note in mm.notes(bundle, lang):
             st.caption(f":material/info: {escape_md(note)}")
     with right:
-        options = shown["cluster_id"].tolist()
-        if selected and selected not in options:
-            options.append(selected)
-        names = dict(zip(clusters["cluster_id"], clusters[f"name_{lang}"], strict=True))
+        names = mm.names(bundle, lang)
+        if grouped:  # too many to list: only the open one, and a word on how to list them
+            options = [selected] if selected else []
+        else:
+            options = shown["cluster_id"].tolist()
+            if selected and selected not in options:
+                options.append(selected)
         st.session_state[PICK] = selected
         st.selectbox(
             t("map.pick", lang),
@@ -171,8 +167,10 @@ with tab_map:
             on_change=lambda: set_click(DECK_KEY, st.session_state.get(PICK)),
             placeholder=t("map.pick_placeholder", lang),
         )
-        card = pf.profile(bundle, selected) if selected else None
-        if card is None:
+        if grouped:
+            st.caption(t("map.pick_grouped", lang, limit=LIMIT))
+        card, near = mm.card(bundle, selected, lang) if selected else ("", ())
+        if not card:
             st.info(t("map.click_hint", lang), icon=":material/touch_app:")
         else:
             with st.container(horizontal=True, gap="small"):
@@ -190,13 +188,14 @@ with tab_map:
                     icon=":material/my_location:",
                     key="map_zoom_to",
                 )
-            if selected not in set(shown["cluster_id"]):
+            if not mm.is_shown(bundle, filters, selected):
                 st.caption(t("map.outside_filter", lang))
-            st.html(pf.profile_html(card, lang))
-            same = [c for c in spots.get(selected, []) if c in names]
+            st.html(card)
+            here = mm.spots(bundle, filters, view.zoom, LIMIT).get(selected, ())
+            same = [c for c in here if c in names]
             if same:
                 st.markdown(f"**{t('map.same_spot', lang)}**")
-            for cid in same:
+            for cid in same[:SAME_LISTED]:
                 st.button(
                     escape_md(names[cid]),
                     key=f"map_same_{cid}",
@@ -205,22 +204,26 @@ with tab_map:
                     type="tertiary",
                     icon=":material/layers:",
                 )
+            if len(same) > SAME_LISTED:
+                st.caption(t("map.same_spot_more", lang, n=len(same) - SAME_LISTED))
             st.markdown(f"**{t('map.profile.nearby', lang)}**")
-            if card.nearby.empty:
+            if not near:
                 st.caption(t("map.profile.no_nearby", lang))
-            for row in card.nearby.itertuples(index=False):
+            for cid, label in near:
                 st.button(
-                    escape_md(pf.nearby_label(row, lang)),
-                    key=f"map_near_{row.cluster_id}",
+                    escape_md(label),
+                    key=f"map_near_{cid}",
                     on_click=set_click,
-                    args=(DECK_KEY, row.cluster_id),
+                    args=(DECK_KEY, cid),
                     type="tertiary",
                     icon=":material/place:",
                 )
 
 with tab_table:
-    frame = mv.table_frame(shown, lang)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table = mm.table(bundle, filters, lang)
+    if len(table.frame) > mv.TABLE_LIMIT:
+        st.caption(t("map.table_first", lang, n=mv.TABLE_LIMIT, total=len(table.frame)))
+    st.dataframe(table.shown, hide_index=True, width="stretch")
     st.caption(t("map.table_caption", lang))
-    download_csv(frame, t("map.csv_name", lang), lang, key="map_csv")
+    download_csv(table.frame, t("map.csv_name", lang), lang, key="map_csv")
     st.caption(source)

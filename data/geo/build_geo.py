@@ -10,7 +10,9 @@ writes beside this script:
 
 - ``countries_110m.geojson``: shapes for drawing; properties ``iso3``, ``name_en``; polygons
   crossing ±180° split, coordinates rounded to 3 decimals; Antarctica left out (no cluster is
-  there and Web Mercator cannot draw the pole).
+  there and Web Mercator cannot draw the pole). The same bytes go to
+  ``static/countries_110m.json``: the map's browser fetches that file once from the app's own
+  static route instead of receiving the shapes with every update.
 - ``country_bbox.csv``: ``iso3, min_lon, min_lat, max_lon, max_lat`` from the 50m shapes (which
   hold small countries such as Singapore), for tests.
 
@@ -92,6 +94,10 @@ def main(src: Path) -> None:
     collection = {"type": "FeatureCollection", "features": features}
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
     (HERE / "countries_110m.geojson").write_text(text + "\n", encoding="utf-8")
+    # The same bytes, served to the browser by the app's static route (the map fetches it once).
+    (HERE.parent.parent / "static" / "countries_110m.json").write_text(
+        text + "\n", encoding="utf-8"
+    )
 
     boxes: dict[str, list[float]] = {}
     for code, _, polys in countries(src / "countries-50m.json"):

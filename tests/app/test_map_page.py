@@ -202,3 +202,37 @@ def test_table_matches_map_and_downloads(make_app, bundle, lang: str) -> None:
     assert t("map.col.lead_industry", lang) in frame.columns
     assert set(frame[t("map.col.sector", lang)]) == {t("sector.biomed", lang)}
     assert at.get("download_button"), "no CSV download"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_many_clusters_are_grouped_and_the_page_says_so(
+    make_app, bundle, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setattr(mv, "GROUP_LIMIT", 30)  # the report's data, as if it were large
+    at = make_app(MAP, lang=lang)
+    assert not at.exception
+    total = len(bundle.clusters)
+    infos = " ".join(i.value for i in at.info)
+    assert t("map.grouped", lang, shown=total, limit=30) in infos
+    assert _points(at) == []  # no single dots: counted groups instead
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    (groups,) = [x for x in spec["layers"] if x["id"].startswith(mv.LAYER_GROUPS)]
+    counts = [int("".join(ch for ch in g["tt_name"] if ch.isdigit())) for g in groups["data"]]
+    assert sum(counts) == total and len(counts) < total
+    assert all(g["tt_where"] == t("map.group_hint", lang) for g in groups["data"])
+    assert at.selectbox(key="map_pick").options == []  # too many to list
+    assert t("map.pick_grouped", lang, limit=30) in _texts(at)
+    # Narrowed below the limit, single clusters are back.
+    at.multiselect(key="url_sector").set_value(["nev"]).run()
+    nev = set(bundle.clusters.query("sector == 'nev'")["cluster_id"])
+    assert len(nev) <= 30 and {p["cluster_id"] for p in _points(at)} == nev
+    assert t("map.grouped", lang, shown=len(nev), limit=30) not in " ".join(
+        i.value for i in at.info
+    )
+
+
+def test_same_spot_list_is_short(make_app) -> None:
+    at = make_app(MAP, lang="en", cluster=BASEL)  # the whole world: Europe's dots overlap
+    same = [b for b in at.button if b.key and b.key.startswith("map_same_")]
+    assert 0 < len(same) <= 6
+    assert "more are drawn on this spot" in _texts(at)

@@ -196,7 +196,16 @@ def test_deck_layers_data_and_colours(points) -> None:
     deck = mv.build_deck(points, {"type": "FeatureCollection", "features": []}, "en")
     spec = json.loads(deck.to_json())
     layers = {layer["id"]: layer for layer in spec["layers"]}
-    assert list(layers) == ["ocean", "countries", "labels", "clusters", "selected", "selected-name"]
+    assert list(layers) == [
+        "ocean",
+        "countries",
+        "labels",
+        "groups",
+        "clusters",
+        "selected",
+        "selected-name",
+    ]
+    assert layers["groups"]["data"] == []  # few clusters: drawn one by one
     assert all(layer.get("id") for layer in spec["layers"])
     dots = layers["clusters"]
     assert dots["@@type"] == "ScatterplotLayer"
@@ -231,10 +240,10 @@ def test_tooltip_holds_text_only_in_placeholders(points) -> None:
     evil = rows["evil"]
     # Plain text: Streamlit escapes {field} values itself; escaping here would show "&amp;".
     assert evil["tt_name"] == "Evil & Co <b>" and evil["tt_alt"] == HOSTILE
-    assert evil["tt_industry"] == "A & B"
+    assert evil["tt_lead"] == "Lead industry: A & B"
     tip = mv.tooltip("en")
     html_tpl = tip["html"]
-    for field in ("tt_name", "tt_alt", "tt_country", "tt_sector", "tt_industry"):
+    for field in ("tt_name", "tt_alt", "tt_line", "tt_lead", "tt_where", "tt_more"):
         assert "{" + field + "}" in html_tpl
         # Each placeholder sits in element text: right after ">" or literal text, never in a tag.
         before = html_tpl.split("{" + field + "}")[0]
@@ -246,7 +255,8 @@ def test_tooltip_holds_text_only_in_placeholders(points) -> None:
 def test_tooltip_zh_has_other_language_name(points) -> None:
     row = next(r for r in mv.point_rows(points, "zh") if r["cluster_id"] == "basel-health-valley")
     assert row["tt_name"] == "巴塞尔健康谷生命科学中心" and row["tt_alt"] == "Health Valley Basel"
-    assert row["tt_country"] == "瑞士" and row["tt_sector"] == "生物医药及高端医疗器械"
+    assert row["tt_line"] == "瑞士 · 生物医药及高端医疗器械"
+    assert row["tt_lead"].startswith("主导产业：")
 
 
 def test_tooltip_strips_control_characters() -> None:
