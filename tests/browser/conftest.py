@@ -120,12 +120,8 @@ def browser(base_url: str) -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator[object]:  # noqa: ANN001
-    """A fresh page; requests leaving localhost are aborted and fail the test."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-    pg = context.new_page()
-    external: list[str] = []
+def _offline_guard(external: list[str]) -> Callable[[object], None]:
+    """A route handler: localhost, data: and blob: pass; anything else is aborted and listed."""
 
     def guard(route) -> None:  # noqa: ANN001
         host = urlparse(route.request.url).hostname or ""
@@ -135,6 +131,17 @@ def page(browser) -> Iterator[object]:  # noqa: ANN001
             external.append(route.request.url)
             route.abort()
 
+    return guard
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:  # noqa: ANN001
+    """A fresh page; requests leaving localhost are aborted and fail the test."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    external: list[str] = []
+
+    guard = _offline_guard(external)
     pg.route("**/*", guard)
     pg.external_requests = external  # type: ignore[attr-defined]
     yield pg
@@ -224,13 +231,7 @@ def sized_page(browser) -> Iterator[Callable[..., object]]:  # noqa: ANN001
     contexts = []
     external: list[str] = []
 
-    def guard(route) -> None:  # noqa: ANN001
-        host = urlparse(route.request.url).hostname or ""
-        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
+    guard = _offline_guard(external)
 
     def _new(size: str = "1280", locale: str = "zh-CN") -> object:
         context = browser.new_context(locale=locale, **VIEWPORTS[size])
