@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from bench.apptest_kit import routed  # noqa: E402
 from components.data import load_bundle  # noqa: E402
 from components.registry import PAGES as REGISTRY  # noqa: E402
 
@@ -35,19 +35,8 @@ def _median_ms(fn, repeat: int = REPEAT) -> float:  # noqa: ANN001
     return round(statistics.median(times), 1)
 
 
-def _routed() -> None:
-    """Keep AppTest in st.navigation mode on reruns, as a running server is (see tests/app)."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init  # type: ignore[method-assign]
-
-
 def main() -> dict:
-    _routed()
+    routed()
     results: dict[str, object] = {"load_bundle_ms": _median_ms(lambda: load_bundle())}
     for page in PAGES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -76,16 +76,10 @@ def time_load(folder: Path, repeat: int) -> dict:
 
 def apptest_child(script: str, query: str, reruns: int) -> dict:
     """In this (child) process: AppTest through ``app.py`` on ``script``; times in ms."""
-    from streamlit.runtime.pages_manager import PagesManager
+    from apptest_kit import routed
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False  # keep st.navigation mode, as a server does
-
-    PagesManager.__init__ = init  # type: ignore[method-assign]
+    routed()  # keep st.navigation mode, as a server does
     at = AppTest.from_file(str(harness.ROOT / "app.py"), default_timeout=CHILD_LIMIT_S)
     for key, _, value in (p.partition("=") for p in query.split("&") if p):
         at.query_params[key] = value

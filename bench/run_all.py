@@ -99,6 +99,8 @@ RERUN_TARGET_MS = 25  # issue 15, target 1: every page's rerun and each interact
 def rows_interactions(r: dict) -> list[Row]:
     out: list[Row] = []
     for key, row in r.items():
+        if key.startswith("_"):  # _meta: repeat, load average
+            continue
         what = {"bare": "bare one-line page", "frame": "app.py with a one-line page"}.get(key, key)
         target = "" if key in ("bare", "frame") else f"≤ {RERUN_TARGET_MS}"
         out.append(
@@ -637,8 +639,9 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     text = render(info, results, base.get("values", {}), base.get("info"))
     out.write_text(text, encoding="utf-8")
-    harness.save("run_all", {**info, "out": str(out.relative_to(harness.ROOT))})
-    print(f"wrote {out.relative_to(harness.ROOT)} in {info['wall_s']:.0f} s")
+    shown = out.relative_to(harness.ROOT) if out.is_relative_to(harness.ROOT) else out
+    harness.save("run_all", {**info, "out": str(shown)})
+    print(f"wrote {shown} in {info['wall_s']:.0f} s")
 
 
 if __name__ == "__main__":
