@@ -79,12 +79,9 @@ def unnamed_by_sector(bundle: Bundle) -> pd.DataFrame:
     return rec.loc[rec["unnamed"] > 0, ["sector", "continent", "unnamed"]].reset_index(drop=True)
 
 
-@per_dataset
-def gap_text(bundle: Bundle, lang: Lang) -> str:
-    """The coverage gap in words: how many clusters are named, where the names come from, and
-    the sector and continent of the counted-but-unnamed ones."""
-    head = headline(bundle)
-    parts = [
+def gap_parts(bundle: Bundle, lang: Lang) -> list[str]:
+    """One phrase per sector × continent cell with counted-but-unnamed clusters."""
+    return [
         t(
             "overview.gap_part",
             lang,
@@ -94,6 +91,14 @@ def gap_text(bundle: Bundle, lang: Lang) -> str:
         )
         for row in unnamed_by_sector(bundle).itertuples()
     ]
+
+
+@per_dataset
+def gap_text(bundle: Bundle, lang: Lang) -> str:
+    """The coverage gap in words: how many clusters are named, where the names come from, and
+    the sector and continent of the counted-but-unnamed ones."""
+    head = headline(bundle)
+    parts = gap_parts(bundle, lang)
     intro = t(
         "overview.gap",
         lang,

@@ -183,16 +183,7 @@ def _coverage(bundle: Bundle, lang: Lang) -> SlideView:
         unnamed=head.unnamed,
         where=join_list(where, lang) or "–",
     )
-    parts = [
-        t(
-            "overview.gap_part",
-            lang,
-            n=int(r.unnamed),
-            sector=sector_name(r.sector, lang),
-            continent=continent_name(r.continent, lang),
-        )
-        for r in ov.unnamed_by_sector(bundle).itertuples()
-    ]
+    parts = ov.gap_parts(bundle, lang)
     return SlideView(
         kind="chart",
         title=title,
