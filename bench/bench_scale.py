@@ -31,6 +31,7 @@ from make_synthetic import make_folder  # noqa: E402
 
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 10000)
+ROWS_ENV = {"ATLAS_MAX_ROWS": str(max(SIZES) * 2)}  # the loader refuses larger files by default
 SLOW_S = 60.0  # a single AppTest run slower than this ends that page's reruns
 CHILD_LIMIT_S = 300.0  # hard limit per page and size (the child is stopped by PID)
 SCALE_MAP_VARY = (  # the last step shows every point again (its cached deck has aged out)
@@ -120,7 +121,7 @@ def apptest(folder: Path, page: str, reruns: int) -> dict:
     spec = PAGES[page]
     cmd = [sys.executable, __file__, "--child", str(spec["script"]), str(spec["query"])]
     cmd.append(str(reruns))
-    env = {**os.environ, "DATA_DIR": str(folder)}
+    env = {**os.environ, "DATA_DIR": str(folder), **ROWS_ENV}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         stdout, _ = proc.communicate(timeout=CHILD_LIMIT_S)
@@ -140,7 +141,7 @@ def served(folder: Path, pages: dict[str, dict[str, object]], big: bool = False)
     (``vary_big`` when ``big`` and the page has one).
     """
     out: dict = {}
-    with harness.AppServer(folder, name=f"scale-{folder.name}") as srv:
+    with harness.AppServer(folder, name=f"scale-{folder.name}", env=ROWS_ENV) as srv:
         for page, spec in pages.items():
             key = "vary_big" if big and "vary_big" in spec else "vary"
             vary = list(spec[key])  # type: ignore[call-overload]

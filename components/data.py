@@ -61,7 +61,9 @@ log = logging.getLogger(__name__)
 # Problems, errors and the bundle
 
 VALUE_LIMIT = 60  # characters of an offending value quoted in a message
-MAX_ROWS = 10_000  # rows per data file (the report's files have a few hundred at most)
+# Rows per data file: the report's files have a few hundred at most. A data folder is the
+# operator's (``DATA_DIR``), so ``ATLAS_MAX_ROWS`` may raise the bound (the scale benchmarks' 100k).
+MAX_ROWS = int(os.environ.get("ATLAS_MAX_ROWS", "") or 10_000)
 MAX_INT = 2**53  # whole numbers beyond this are not read at all (a clear message, no overflow)
 MAX_FLOAT = 1e15
 _ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
