@@ -60,7 +60,7 @@ def test_search_result_click_lands_on_its_trend(
     wait_idle(page)
     assert re.search(rf"[?&]trend={trend}(&|$)", page.url), page.url
     title = tr.trend_view(BUNDLE, trend, lang).title
-    heading = page.locator(f"{MAIN} h3").first
+    heading = page.locator(f"{MAIN} h2").first  # the open trend is the section under the title
     assert heading.inner_text().strip() == f"{trend}. {title}"
     selected = page.locator(f'.st-key-trend_btn_{trend} [data-testid="stBaseButton-primary"]')
     assert selected.count() == 1
