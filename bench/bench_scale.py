@@ -27,11 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
-from make_synthetic import make_folder  # noqa: E402
+from make_synthetic import ROWS_ENV, make_folder  # noqa: E402
 
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 10000)
-ROWS_ENV = {"ATLAS_MAX_ROWS": str(max(SIZES) * 2)}  # the loader refuses larger files by default
 SLOW_S = 60.0  # a single AppTest run slower than this ends that page's reruns
 CHILD_LIMIT_S = 300.0  # hard limit per page and size (the child is stopped by PID)
 SCALE_MAP_VARY = (  # the last step shows every point again (its cached deck has aged out)

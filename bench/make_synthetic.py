@@ -19,6 +19,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -28,6 +29,11 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# Synthetic folders are larger than the loader's default bound on rows per file: raise it (the app
+# reads the same variable; bench_scale.py passes it to the servers and AppTest children it starts).
+ROWS_ENV = {"ATLAS_MAX_ROWS": "200000"}
+os.environ.update({k: v for k, v in ROWS_ENV.items() if k not in os.environ})
 
 from components import geo  # noqa: E402
 from components.data import SECTORS, load_bundle  # noqa: E402
