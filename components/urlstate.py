@@ -100,17 +100,26 @@ class Click:
 
 
 def next_click(
-    state: Click, url_raw: str | None, picked: Sequence[str], valid: Callable[[str], bool]
+    state: Click,
+    url_raw: str | None,
+    picked: Sequence[str],
+    valid: Callable[[str], bool],
+    *,
+    url_leads: bool = True,
 ) -> tuple[Click, tuple[str, ...]]:
     """The click state after one rerun, and the URL values rejected on the way.
 
     1. A URL value that differs from the one last written came from outside (a shared link, a
-       drill-down link, Back): it wins if ``valid``, else it is rejected. A URL without the
-       parameter keeps the remembered value (the page was reopened from the sidebar).
+       drill-down link, Back) when ``url_leads`` (the first run of a visit to the page, or a
+       history navigation): it wins if ``valid``, else it is rejected. In any other run it is
+       the browser's copy from before our last write (a rerun requested while the write was on
+       its way) and the remembered value stands, as with Streamlit's own URL-bound widgets. A
+       URL without the parameter keeps the remembered value (the page was reopened from the
+       sidebar).
     2. A chart selection not seen before wins; the same selection again, or an empty one, does not.
     """
     value, rejected = state.value, ()
-    if url_raw is not None and url_raw != state.url:
+    if url_leads and url_raw is not None and url_raw != state.url:
         if valid(url_raw):
             value = url_raw
         else:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components import router, urlstate
 from components.filters import Filters, country_options
@@ -294,14 +295,27 @@ def url_click(
     state_key, gen_key = f"_click_{chart_key}", f"_click_gen_{chart_key}"
     key = f"{chart_key}_{st.session_state.get(gen_key, 0)}{variant}"
     state = st.session_state.get(state_key, urlstate.Click())
+    visit_key = f"{_VISIT}click_{chart_key}"
+    url_leads = visit_key not in st.session_state or history_navigation()
+    st.session_state[visit_key] = True
     state, rejected = urlstate.next_click(
-        state, st.query_params.get(name), picked(st.session_state.get(key)), valid
+        state,
+        st.query_params.get(name),
+        picked(st.session_state.get(key)),
+        valid,
+        url_leads=url_leads,
     )
     for raw in rejected:
         _notice(name, raw)
     st.session_state[state_key] = state
     sync(name, state.value or "", "")
     return state.value, key
+
+
+def history_navigation() -> bool:
+    """Whether this run was asked for by the browser's Back or Forward button."""
+    ctx = get_script_run_ctx()
+    return bool(getattr(ctx, "is_history_navigation", False))
 
 
 def set_click(chart_key: str, value: str | None) -> None:

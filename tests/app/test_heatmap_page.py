@@ -137,6 +137,25 @@ def test_clear_selection(make_app) -> None:
     assert t("heatmap.cell.prompt", "en") in _texts(at)
 
 
+def test_a_rerun_carrying_the_old_url_does_not_undo_a_new_cell(make_app) -> None:
+    """A rerun the browser asks for before our last URL write reached it (a widget event right
+    after a click, on a loaded server) carries the old ``?cell=``: the new cell stays."""
+    at = make_app(PAGE, lang="en", cell="consumer.EU")
+    at.selectbox(key="hm_cell_pick").set_value("nev.NA").run()
+    assert _param(at, "cell") == "nev.NA"
+    at.query_params["cell"] = "consumer.EU"  # the browser's copy from before the write
+    at.run()
+    assert not at.exception
+    assert _param(at, "cell") == "nev.NA"
+    heading = t(
+        "heatmap.cell.heading",
+        "en",
+        sector=sector_name("nev", "en"),
+        continent=continent_name("NA", "en"),
+    )
+    assert heading in _texts(at)
+
+
 def test_continent_filter_narrows_the_country_heatmap(make_app) -> None:
     at = make_app(PAGE, lang="en", hm_continent="AS")
     assert not at.exception

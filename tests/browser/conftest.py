@@ -177,6 +177,31 @@ def wait_idle() -> Callable[..., None]:
     return _wait_idle
 
 
+def _wait_text(pg, *texts: str, timeout_ms: int = 30_000) -> str:  # noqa: ANN001
+    """Wait until the main area shows every one of ``texts``; return its text.
+
+    A URL changes as soon as the server sets a query parameter, which can be before the run that
+    draws the result has finished: tests wait for what they check, not only for a quiet page.
+    Word joiners (U+2060, which the app puts into hostile text to keep it inert) are ignored.
+    """
+    main = pg.locator('[data-testid="stMain"]')
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        text = main.inner_text().replace("\u2060", "")
+        missing = [s for s in texts if s not in text]
+        if not missing:
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never shown: {missing[:5]}; the page shows: {text[:2000]}")
+        pg.wait_for_timeout(250)
+
+
+@pytest.fixture
+def wait_text() -> Callable[..., str]:
+    """``wait_text(page, *texts)``: block until the main area shows all ``texts``; its text."""
+    return _wait_text
+
+
 @pytest.fixture
 def open_app(base_url: str) -> Callable[..., None]:
     """``open_app(page, "map", lang="en", cluster="...")``: load a page and wait for the run."""

@@ -163,7 +163,7 @@ def _click_cell(page, sector: str, continent: str) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_hostile_upload_is_inert_on_every_page(
-    page, open_app, wait_idle, screenshot, base_url, hostile_file, lang: str
+    page, open_app, wait_idle, wait_text, screenshot, base_url, hostile_file, lang: str
 ) -> None:
     dialogs = _watch(page)
     open_app(page, "data", lang=lang)
@@ -204,10 +204,8 @@ def test_hostile_upload_is_inert_on_every_page(
             _click_cell(page, *CELL)
             page.wait_for_url(f"**cell={CELL[0]}.{CELL[1]}**", timeout=20_000)
             wait_idle(page)
+            wait_text(page, *[zh if lang == "zh" else en for zh, en in PAYLOADS.values()])
             _assert_inert(page, dialogs, base_url)
-            body = _text(page)
-            for zh, en in PAYLOADS.values():
-                assert (zh if lang == "zh" else en) in body
             screenshot(page, f"hardening_heatmap_drill_{lang}")
 
 

@@ -118,7 +118,9 @@ def _click_marker(page, pid: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_click_on_a_marker_opens_its_details(page, open_app, wait_idle, screenshot, lang) -> None:
+def test_click_on_a_marker_opens_its_details(
+    page, open_app, wait_idle, wait_text, screenshot, lang
+) -> None:
     _open(page, open_app, 1280, lang=lang)
     main = page.locator('[data-testid="stMain"]')
     assert t("policies.click_hint", lang) in main.inner_text()
@@ -127,9 +129,8 @@ def test_click_on_a_marker_opens_its_details(page, open_app, wait_idle, screensh
     _click_marker(page, "usa-rjia")
     page.wait_for_url("**policy=usa-rjia**", timeout=20_000)
     wait_idle(page)
-    text = main.inner_text()
     row = policies.loc["usa-rjia"]
-    assert row["name_zh"] in text and row["name_en"] in text
+    text = wait_text(page, row["name_zh"], row["name_en"])
     assert t("policies.year.public", lang, year=2012) in text
     assert t("policies.detail.region", lang) in text
     assert page.evaluate(RING_JS) == ["usa-rjia"]
@@ -140,7 +141,6 @@ def test_click_on_a_marker_opens_its_details(page, open_app, wait_idle, screensh
     _click_marker(page, "eu-ipcei")
     page.wait_for_url("**policy=eu-ipcei**", timeout=20_000)
     wait_idle(page)
-    text = main.inner_text()
-    assert policies.loc["eu-ipcei", "name_en"] in text
+    text = wait_text(page, policies.loc["eu-ipcei", "name_en"])
     assert t("policies.year.none", lang) in text
     assert page.evaluate(RING_JS) == ["eu-ipcei"]

@@ -68,6 +68,21 @@ def test_click_bad_url_value_is_rejected_and_value_kept() -> None:
     assert state.value == "a" and rejected == ("zzz",)
 
 
+def test_click_url_only_leads_on_a_visits_first_run_or_back() -> None:
+    """In a rerun within a visit the browser may send its URL from before our last write: the
+    remembered value stands (a click is not undone), and a bad value there is not reported."""
+    state = u.Click(value="b", url="b", seen=("b",))
+    stale, rejected = u.next_click(state, "a", ["b"], VALID, url_leads=False)
+    assert stale.value == "b" and stale.url == "b" and rejected == ()
+    _, rejected = u.next_click(state, "zzz", ["b"], VALID, url_leads=False)
+    assert rejected == ()
+    back, _ = u.next_click(state, "a", ["b"], VALID, url_leads=True)  # Back, or a link
+    assert back.value == "a"
+    # A new chart selection still wins in any run.
+    new, _ = u.next_click(state, "a", ["c"], VALID, url_leads=False)
+    assert new.value == "c"
+
+
 def test_click_empty_selection_does_not_clear() -> None:
     state, _ = u.next_click(u.Click(value="a", url="a", seen=("a",)), "a", [], VALID)
     assert state.value == "a" and state.seen == ()
