@@ -7,9 +7,10 @@ from typing import TypeVar
 
 import plotly.graph_objects as go
 import pydeck as pdk
+from pydeck.bindings.json_tools import JSONMixin
 
 T = TypeVar("T")
-F = TypeVar("F", go.Figure, pdk.Deck)
+F = TypeVar("F")
 
 # Fonts installed with Debian's fonts-noto-cjk; the others are common fall-backs on desktops.
 FONT_FAMILY = (
@@ -111,23 +112,45 @@ class FrozenFigure(go.Figure):
         return _once(self, "_frozen_dict", super().to_dict)
 
 
-class FrozenDeck(pdk.Deck):
-    """A map drawn many times and never changed: its JSON is made once (``st.pydeck_chart``
-    otherwise serialises the whole deck, shapes included, on every draw). Never mutate one."""
+class _FrozenJSON:
+    """Mixin of a deck drawn many times and never changed: its JSON is made once
+    (``st.pydeck_chart`` otherwise serialises the whole deck, shapes included, on every draw)."""
 
     def to_json(self) -> str:
         """The deck as JSON, made on the first call and then reused."""
-        return _once(self, "_frozen_json", super().to_json)
+        return _once(self, "_frozen_json", super().to_json)  # type: ignore[misc]
+
+
+class FrozenDeck(_FrozenJSON, pdk.Deck):
+    """A pydeck ``Deck`` marked as never changing again. Never mutate one."""
+
+
+# Deck classes (pydeck's and any other JSON-writing deck, e.g. ``components.map_view.Deck``)
+# -> their frozen subclass, made once per class.
+_FROZEN_DECKS: dict[type, type] = {pdk.Deck: FrozenDeck}
+
+
+def _frozen_deck_class(cls: type) -> type:
+    kept = _FROZEN_DECKS.get(cls)
+    if kept is None:
+        kept = type(f"Frozen{cls.__name__}", (_FrozenJSON, cls), {"__module__": cls.__module__})
+        _FROZEN_DECKS[cls] = kept
+    return kept
 
 
 def frozen(obj: F) -> F:
-    """A figure or deck marked as never changing again (:class:`FrozenFigure`,
-    :class:`FrozenDeck`); returns it."""
+    """A figure or deck marked as never changing again (:class:`FrozenFigure`; a deck, pydeck's
+    or one with its own ``to_json``, gets a subclass that writes its JSON once); returns it."""
     if type(obj) is go.Figure:
         obj.__class__ = FrozenFigure
-    elif type(obj) is pdk.Deck:
-        obj.__class__ = FrozenDeck
+    elif isinstance(obj, JSONMixin) and not isinstance(obj, _FrozenJSON):
+        obj.__class__ = _frozen_deck_class(type(obj))
     return obj
+
+
+def is_frozen(obj: object) -> bool:
+    """Whether ``obj`` is a frozen figure or deck."""
+    return isinstance(obj, FrozenFigure | _FrozenJSON)
 
 
 def freeze(fig: go.Figure, spec: dict | None = None) -> go.Figure:

@@ -14,7 +14,7 @@ import pydeck as pdk
 import pytest
 
 from components import memo as mm
-from components.charts import FrozenDeck, FrozenFigure, frozen
+from components.charts import FrozenDeck, FrozenFigure, frozen, is_frozen
 from components.data import load_bundle
 from components.upload import CustomData
 
@@ -185,3 +185,19 @@ def test_entries_are_bounded_and_go_with_their_dataset() -> None:
     del data, probe
     gc.collect()
     assert not [k for k in mm._CACHE if k[0][0] == "bundle"]
+
+
+def test_the_apps_own_deck_is_frozen_too() -> None:
+    """``map_view.build_deck`` returns the app's ``Deck`` (not pydeck's): freezing it keeps its
+    JSON (the compare page's maps were serialised on every rerun before)."""
+    from components import map_view as mv
+
+    points = pd.DataFrame(
+        {"cluster_id": ["a"], "x": [8.0], "y": [47.0], "sector": ["biomed"], "name_en": ["A"]}
+    )
+    deck = mv.build_deck(points, mv.COUNTRIES_URL, "en", rows=[])
+    expected = deck.to_json()
+    assert frozen(deck) is deck and is_frozen(deck) and isinstance(deck, mv.Deck)
+    assert deck.to_json() == expected and deck.to_json() is deck.to_json()
+    other = frozen(mv.build_deck(points, mv.COUNTRIES_URL, "en", rows=[]))
+    assert type(other) is type(deck)  # one frozen class per deck class
