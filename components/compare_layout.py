@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
 import streamlit as st
 
 from components import compare as cmp
@@ -16,7 +15,7 @@ from components import compare_state as cs
 from components.captions import source_line
 from components.compare_view import MAP_HEIGHT, CompareView
 from components.display import download_csv, show_fig
-from components.i18n import Lang, country_name, join_list, parenthesize, t
+from components.i18n import Lang, t
 from components.registry import PAGES
 from components.safe import escape_md
 
@@ -35,13 +34,16 @@ def section(key: str, lang: Lang) -> None:
 
 
 def controls(
-    state: cs.CompareState, options: Sequence[str], labels: Mapping[str, str], lang: Lang
+    state: cs.CompareState,
+    options: Sequence[str],
+    members: Sequence[str],
+    labels: Mapping[str, str],
+    lang: Lang,
 ) -> None:
     """The region selectors (one per column, with "remove"), "add a region" and the group
-    form; ``labels`` names every option (a country's code names it when it has no label)."""
-
-    def option_label(token: str) -> str:
-        return labels.get(token) or country_name(token, lang)
+    form (``members``: the countries a group may hold); ``labels`` names every option of
+    every selector (:func:`components.compare_view.option_labels`)."""
+    option_label = labels.__getitem__
 
     n = len(state.regions)
     for i, col in enumerate(columns("select", n)):
@@ -86,7 +88,7 @@ def controls(
         )
         st.multiselect(
             t("compare.group.members", lang),
-            cmp.member_options(options),
+            members,
             format_func=option_label,
             key=cs.GROUP_MEMBERS_KEY,
             max_selections=cmp.MAX_MEMBERS,
@@ -151,9 +153,10 @@ def cluster_counts(v: CompareView, lang: Lang) -> None:
             "—" if rc.published is None else rc.published,
             help=t("compare.metric.published_help", lang),
         )
-        col.caption(escape_md(v.gap_sentences[i]))
         refs = ["figure 2-1"] if rc.region.kind == "continent" else []
-        col.caption(source_line(lang, refs, v.named_source))
+        # One caption: the gap, then the source (one element less per column).
+        source = source_line(lang, refs, v.named_source)
+        col.caption(f"{escape_md(v.gap_sentences[i])}\n\n{source}")
 
 
 def sector_charts(v: CompareView, lang: Lang) -> None:
@@ -183,26 +186,16 @@ def industries(v: CompareView, lang: Lang) -> None:
     section("industries", lang)
     cols = columns("industries", len(v.regions))
     for i, (col, ind) in enumerate(zip(cols, v.industries, strict=True)):
-        _head(col, v, i)
         if not ind.n:
+            _head(col, v, i)
             _no_clusters(col, v, i, lang)
             continue
-        col.markdown(f"*{t('compare.industries.top', lang, n=ind.n)}*")
-        col.markdown(
-            "\n".join(
-                f"- {escape_md(industry)}{parenthesize(str(k), lang)}" for industry, k in ind.top
-            )
-        )
+        col.markdown(ind.lead_md)  # the name, "most frequent lead industries", the list
         if not ind.orgs:
             col.caption(t("compare.orgs.none", lang))
         else:
-            with col.expander(t("compare.orgs.heading", lang, n=ind.orgs, k=ind.org_clusters)):
-                for cluster_name, roles in ind.org_lines:
-                    lines = [f"**{escape_md(cluster_name)}**"]
-                    for role, people in roles:
-                        who = join_list((escape_md(x) for x in people), lang)
-                        lines.append(f"- {t(f'map.role.{role}', lang)}: {who}")
-                    st.markdown("\n".join(lines))
+            label = t("compare.orgs.heading", lang, n=ind.orgs, k=ind.org_clusters)
+            col.expander(label).markdown(ind.orgs_md)
         col.caption(source_line(lang, list(ind.refs), v.named_source))
 
 
@@ -267,29 +260,29 @@ def similar(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
     st.markdown(t("compare.similar.lead", lang, name=escape_md(v.headers[0].name)))
     if v.similar.empty:
         st.info(t("compare.similar.none", lang, min=cmp.MIN_SIMILAR))
-    for row in v.similar.itertuples(index=False):
-        left, mid, right = st.columns([3, 2, 1.4], vertical_alignment="center")
-        name = escape_md(country_name(row.country, lang))
-        left.markdown(t("compare.similar.row", lang, name=name, n=row.named))
-        mid.markdown(t("compare.similar.distance", lang, pts=f"{row.distance * 100:.0f}"))
-        right.button(
+    for country, line in v.similar_lines:
+        # One row: the country's line on the left, "add" on the right (3 elements a row).
+        row = st.container(
+            horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"
+        )
+        row.markdown(line)
+        row.button(
             t("compare.similar.add", lang),
-            key=f"cmp_similar_{row.country}",
+            key=f"cmp_similar_{country}",
             on_click=cs.add,
-            args=(row.country,),
+            args=(country,),
             icon=":material/add:",
-            disabled=full or row.country in regions,
+            disabled=full or country in regions,
             help=t("compare.add_full", lang, n=cmp.MAX_REGIONS) if full else None,
         )
-    st.caption(t("compare.similar.explain", lang, min=cmp.MIN_SIMILAR))
-    st.caption(v.similar_source)
+    explain = t("compare.similar.explain", lang, min=cmp.MIN_SIMILAR)
+    st.caption(f"{explain}\n\n{v.similar_source}")  # one caption: how, then the source
 
 
 def table(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
     """The comparison table (shown as text; the CSV keeps the numbers)."""
     section("table", lang)
     # Shown as text (the basis row is words, the rest numbers); the CSV keeps the numbers.
-    shown = v.table.map(lambda x: "" if pd.isna(x) else str(x))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(v.table_shown, hide_index=True, width="stretch")
     st.caption(source_line(lang, ["figure 2-1", "table 6-2"], v.named_source))
     download_csv(v.table, "compare_" + "_".join(regions), lang, key="cmp_csv")

@@ -21,8 +21,9 @@ from components.captions import cluster_list_source, source_line
 from components.charts import frozen
 from components.data import Bundle
 from components.geo import fit_view, load_countries
-from components.i18n import Lang, join_list, sector_name, t
+from components.i18n import Lang, country_name, join_list, parenthesize, sector_name, t
 from components.matrices import source_matrices
+from components.safe import escape_md
 
 MAP_HEIGHT = 260
 # The maps' initial views are fitted to the narrowest likely column: the main area is about
@@ -52,6 +53,8 @@ class Industries:
     org_lines: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
     # ((cluster name, ((role, (names...)), ...)), ...)
     refs: tuple[str, ...]
+    lead_md: str = ""  # the column's name, "most frequent lead industries" and the list
+    orgs_md: str = ""  # the organisations, one block per cluster (inside the expander)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class CompareView:
     similar: pd.DataFrame
     similar_source: str
     table: pd.DataFrame
+    table_shown: pd.DataFrame  # ``table`` as text (the basis row is words, the rest numbers)
+    similar_lines: tuple[tuple[str, str], ...]  # (country, its line: name, clusters, distance)
 
 
 def _header(bundle: Bundle, region: cmp.Region, here: pd.DataFrame, lang: Lang) -> Header:
@@ -104,7 +109,7 @@ def _header(bundle: Bundle, region: cmp.Region, here: pd.DataFrame, lang: Lang) 
     )
 
 
-def _industries(bundle: Bundle, here: pd.DataFrame, lang: Lang) -> Industries:
+def _industries(bundle: Bundle, here: pd.DataFrame, name: str, lang: Lang) -> Industries:
     orgs = cmp.region_organizations(bundle.organizations, here)
     top = cmp.lead_industries(here, lang) if not here.empty else pd.DataFrame()
     names = dict(zip(here["cluster_id"], here[f"name_{lang}"], strict=True))
@@ -115,13 +120,48 @@ def _industries(bundle: Bundle, here: pd.DataFrame, lang: Lang) -> Industries:
             for role, people in group.groupby("role", sort=False)
         )
         lines.append((names[cid], roles))
+    pairs = tuple((row.industry, int(row.clusters)) for row in top.itertuples(index=False))
+    # One markdown block per column (and one in the expander): fewer elements per rerun.
+    lead = [
+        f"**{escape_md(name)}**",
+        f"*{t('compare.industries.top', lang, n=len(here))}*",
+        "\n".join(f"- {escape_md(ind)}{parenthesize(str(k), lang)}" for ind, k in pairs),
+    ]
+    blocks = []
+    for cluster_name, roles in lines:
+        block = [f"**{escape_md(cluster_name)}**"]
+        for role, people in roles:
+            who = join_list((escape_md(x) for x in people), lang)
+            block.append(f"- {t(f'map.role.{role}', lang)}: {who}")
+        blocks.append("\n".join(block))
     return Industries(
         n=len(here),
-        top=tuple((row.industry, int(row.clusters)) for row in top.itertuples(index=False)),
+        top=pairs,
         orgs=len(orgs),
         org_clusters=int(orgs["cluster_id"].nunique()) if not orgs.empty else 0,
         org_lines=tuple(lines),
         refs=tuple(sorted(set(orgs["source_ref"]))) if not orgs.empty else (),
+        lead_md="\n\n".join(lead),
+        orgs_md="\n\n".join(blocks),
+    )
+
+
+def _similar_lines(similar: pd.DataFrame, lang: Lang) -> tuple[tuple[str, str], ...]:
+    """Each similar country's line: name, named clusters, distance."""
+    sep = " · "
+    return tuple(
+        (
+            str(row.country),
+            t(
+                "compare.similar.row",
+                lang,
+                name=escape_md(country_name(row.country, lang)),
+                n=row.named,
+            )
+            + sep
+            + t("compare.similar.distance", lang, pts=f"{row.distance * 100:.0f}"),
+        )
+        for row in similar.itertuples(index=False)
     )
 
 
@@ -197,7 +237,7 @@ def compare_view(
         for r in regions
     )
 
-    industries = tuple(_industries(bundle, members[r.token], lang) for r in regions)
+    industries = tuple(_industries(bundle, members[r.token], names[r.token], lang) for r in regions)
 
     a, b = counts[0], counts[1]
     name_a, name_b = cmp.reading_names(a, b, lang)
@@ -214,9 +254,17 @@ def compare_view(
         diff_fig = frozen(cc.build_difference_chart(gap, name_a, name_b, title, lang))
 
     first = counts[0]
+    table = cmp.comparison_table(
+        counts,
+        mats,
+        {tok: len(p) for tok, p in pols.items()},
+        {r.token: ind.orgs for r, ind in zip(regions, industries, strict=True)},
+        lang,
+    )
     exclude = {r.token for r in regions if r.kind == "country"}
     if first.region.kind != "continent":
         exclude |= set(first.region.countries)
+    similar = cmp.similar_countries(first.shares, clusters, exclude)
 
     return CompareView(
         regions=regions,
@@ -241,15 +289,11 @@ def compare_view(
         diff_table=diff_table,
         diff_name=f"compare_difference_{a.region.token}_{b.region.token}",
         diff_source=cc.basis_source((a.basis, b.basis), clusters, lang),
-        similar=cmp.similar_countries(first.shares, clusters, exclude),
+        similar=similar,
         similar_source=cc.basis_source((first.basis, "named"), clusters, lang),
-        table=cmp.comparison_table(
-            counts,
-            mats,
-            {tok: len(p) for tok, p in pols.items()},
-            {r.token: ind.orgs for r, ind in zip(regions, industries, strict=True)},
-            lang,
-        ),
+        table=table,
+        table_shown=table.map(lambda x: "" if pd.isna(x) else str(x)),
+        similar_lines=_similar_lines(similar, lang),
     )
 
 
@@ -264,11 +308,22 @@ def option_labels(
     bundle: Bundle, groups: tuple[cmp.Group, ...], regions: tuple[str, ...], lang: Lang
 ) -> dict[str, str]:
     """Selector entries by token: ``Europe (continent)``, ``DACH (group)``, ``Germany``; and
-    the group form's members (countries) by code."""
+    the group form's members (every ISO country) by code, so the selectors format each option
+    with one dict look-up."""
     labels = {}
-    for token in region_options(bundle, groups, regions):
+    options = region_options(bundle, groups, regions)
+    for token in options:
         region = cmp.resolve(token, groups)
         name = cmp.region_name(region, lang)
         kind = region.kind
         labels[token] = name if kind == "country" else t(f"compare.option.{kind}", lang, name=name)
+    for code in cmp.member_options(options):
+        labels.setdefault(code, country_name(code, lang))
     return labels
+
+
+def member_options(
+    bundle: Bundle, groups: tuple[cmp.Group, ...], regions: tuple[str, ...]
+) -> list[str]:
+    """The group form's countries (see :func:`components.compare.member_options`)."""
+    return cmp.member_options(region_options(bundle, groups, regions))

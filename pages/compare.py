@@ -24,8 +24,9 @@ notices = [cmp.problem_text(p, lang) for p in cs.problems()]
 if notices:
     st.warning("\n".join(f"- {text}" for text in notices), icon=":material/warning:")
 options = memo(cv.region_options, state.groups, state.regions)
+members = memo(cv.member_options, state.groups, state.regions)
 labels = memo(cv.option_labels, state.groups, state.regions, lang)
-cl.controls(state, options, labels, lang)
+cl.controls(state, options, members, labels, lang)
 cs.save(state)
 
 used = tuple(g for g in state.groups if g.name in state.regions)

@@ -597,3 +597,52 @@ def test_maps_carry_only_the_neighbouring_country_shapes(bundle) -> None:  # noq
     assert {"DEU", "FRA", "TUR", "NOR"} <= isos and not {"USA", "AUS", "BRA"} & isos
     assert len(near["features"]) < len(world["features"])
     assert cc.countries_near(world, [], []) is world
+
+
+# --- the kept view: text and figures built once, drawn as few elements ----------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_view_builds_each_columns_text_once(bundle, lang: str) -> None:  # noqa: ANN001
+    from components import compare_view as cv
+    from components.charts import is_frozen
+    from components.i18n import country_name
+    from components.safe import escape_md
+
+    view = cv.compare_view(bundle, ("EU", "AS"), (), lang)
+    for region, ind in zip(view.regions, view.industries, strict=True):
+        head, top, items = ind.lead_md.split("\n\n")
+        assert head == f"**{escape_md(view.names[region.token])}**"
+        assert top == f"*{t('compare.industries.top', lang, n=ind.n)}*"
+        assert items.count("\n- ") + 1 == len(ind.top) and items.startswith("- ")
+        # every cluster with organisations has its block in the expander's one markdown
+        blocks = ind.orgs_md.split("\n\n") if ind.orgs_md else []
+        assert len(blocks) == len(ind.org_lines) == ind.org_clusters
+        for block, (cluster, roles) in zip(blocks, ind.org_lines, strict=True):
+            assert block.startswith(f"**{escape_md(cluster)}**")
+            assert block.count("\n- ") == len(roles)
+    assert view.industries[0].orgs and view.industries[1].orgs  # both continents have some
+    similar = view.similar["country"].tolist()
+    assert [c for c, _ in view.similar_lines] == similar and similar
+    first = view.similar_lines[0][1]
+    assert f"**{escape_md(country_name(similar[0], lang))}**" in first
+    distance = f"{view.similar['distance'].iloc[0] * 100:.0f}"
+    assert first.endswith(t("compare.similar.distance", lang, pts=distance))
+    assert view.table_shown.shape == view.table.shape
+    assert all(isinstance(x, str) for x in view.table_shown.to_numpy().ravel())
+    assert view.table_shown.isna().sum().sum() == 0
+    # Every figure and map is frozen: drawn again, it is not serialised again.
+    figures = [*view.share_figs, *view.lq_figs, *(p.figure for p in view.policies)]
+    assert all(is_frozen(x) for x in [*figures, *view.maps, view.diff_fig])
+
+
+def test_every_selector_option_has_a_label(bundle) -> None:  # noqa: ANN001
+    from components import compare_view as cv
+
+    groups = (cmp.Group("DACH", ("DEU", "AUT", "CHE")),)
+    labels = cv.option_labels(bundle, groups, ("EU", "DACH"), "zh")
+    options = cv.region_options(bundle, groups, ("EU", "DACH"))
+    members = cv.member_options(bundle, groups, ("EU", "DACH"))
+    assert set(options) | set(members) <= set(labels)
+    assert labels["DACH"] == t("compare.option.group", "zh", name="DACH")
+    assert "DACH" not in members and "EU" not in members
