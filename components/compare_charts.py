@@ -43,7 +43,6 @@ LABEL_TOP_PX = 4  # space above a row's label
 ROW_GAP_PX = 12  # label top gap + label-bar gap + space under the bar
 TOP_PX, BOTTOM_PX, SIDE_PX = 66, 30, 20
 VALUE_DOMAIN = 0.8  # the bars' share of the plot width; the values sit in the rest
-MAP_MARGIN_DEG = 30.0  # country shapes drawn around a region's clusters
 WIDE_WRAP, NARROW_WRAP = 34, 20  # label characters per line with 2 or 3-4 columns
 
 
@@ -460,33 +459,6 @@ def legend_html(lang: Lang) -> str:
         '<div style="font-size:14px;line-height:1.6">'
         f'<span style="font-weight:600;margin-right:12px">{head}</span>{items}</div>'
     )
-
-
-def _bbox(geometry: dict) -> tuple[float, float, float, float]:
-    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    lons = [p[0] for poly in polys for ring in poly for p in ring]
-    lats = [p[1] for poly in polys for ring in poly for p in ring]
-    return min(lons), min(lats), max(lons), max(lats)
-
-
-def countries_near(
-    collection: dict, lons: Sequence[float], lats: Sequence[float], margin: float = MAP_MARGIN_DEG
-) -> dict:
-    """The country shapes whose bounding box comes within ``margin`` degrees of the points' box.
-
-    A small map of one region needs only its neighbourhood: up to four maps on the page would
-    otherwise each carry every shape of the world to the browser on every rerun.
-    """
-    if not len(lons):
-        return collection
-    x0, x1 = min(lons) - margin, max(lons) + margin
-    y0, y1 = min(lats) - margin, max(lats) + margin
-    keep = []
-    for feature in collection["features"]:
-        a, b, c, d = _bbox(feature["geometry"])
-        if a <= x1 and c >= x0 and b <= y1 and d >= y0:
-            keep.append(feature)
-    return {**collection, "features": keep}
 
 
 def basis_source(bases: Sequence[str], clusters: pd.DataFrame, lang: Lang) -> str:

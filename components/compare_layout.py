@@ -217,8 +217,8 @@ def policies(v: CompareView, lang: Lang) -> None:
                 name=f"compare_policies_{region.token}",
                 source=source_line(lang, ["table 6-2"]),
                 lang=lang,
+                note=escape_md(pol.line),  # the jurisdictions counted, under the source
             )
-            st.caption(escape_md(pol.line))
     st.caption(t("compare.explain.policies", lang))
 
 

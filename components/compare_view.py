@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import pydeck as pdk
 
 from components import compare as cmp
@@ -20,7 +21,7 @@ from components import map_view as mv
 from components.captions import cluster_list_source, source_line
 from components.charts import frozen
 from components.data import Bundle
-from components.geo import fit_view, load_countries
+from components.geo import fit_view
 from components.i18n import Lang, country_name, join_list, parenthesize, sector_name, t
 from components.matrices import source_matrices
 from components.safe import escape_md
@@ -90,7 +91,9 @@ class CompareView:
     similar: pd.DataFrame
     similar_source: str
     table: pd.DataFrame
-    table_shown: pd.DataFrame  # ``table`` as text (the basis row is words, the rest numbers)
+    # ``table`` as text (the basis row is words, the rest numbers), converted to Arrow once
+    # (``st.dataframe`` otherwise converts the frame on every rerun)
+    table_shown: pa.Table
     similar_lines: tuple[tuple[str, str], ...]  # (country, its line: name, clusters, distance)
 
 
@@ -178,8 +181,9 @@ def _map(points: pd.DataFrame, n: int, lang: Lang) -> pdk.Deck | None:
         max_zoom=mv.FIT_MAX_ZOOM,
     )
     view = pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, min_zoom=0, max_zoom=10)
-    land = cc.countries_near(load_countries(), list(points["x"]), list(points["y"]))
-    return frozen(mv.build_deck(points, land, lang, view=view))
+    # The country shapes by URL, as on the map page: the browser fetches them once from the
+    # app's static route instead of every map carrying its neighbourhood on every rerun.
+    return frozen(mv.build_deck(points, mv.COUNTRIES_URL, lang, view=view))
 
 
 def compare_view(
@@ -292,7 +296,9 @@ def compare_view(
         similar=similar,
         similar_source=cc.basis_source((first.basis, "named"), clusters, lang),
         table=table,
-        table_shown=table.map(lambda x: "" if pd.isna(x) else str(x)),
+        table_shown=pa.Table.from_pandas(
+            table.map(lambda x: "" if pd.isna(x) else str(x)), preserve_index=False
+        ),
         similar_lines=_similar_lines(similar, lang),
     )
 

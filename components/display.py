@@ -73,6 +73,7 @@ def show_fig(
     selection_mode: str | Sequence[str] = "points",
     view: str | None = None,
     briefing: bool = True,
+    note: str | None = None,
 ) -> Any:
     """Draw ``fig`` with the house toolbar (PNG ``<name>_<lang>.png``), its source line below,
     when ``table`` is given a CSV download of exactly that table, and "add to briefing".
@@ -80,6 +81,7 @@ def show_fig(
     ``view`` names the chart for the briefing (default: ``key`` without the ``_<n>`` suffix that
     ``url_click`` appends); a renderer registered under that name in ``components.briefing``
     redraws the slide from the URL's parameters. ``briefing=False`` leaves the control out.
+    ``note``: a line shown after the source in the same caption (not part of the slide).
     Returns the selection event."""
     event = st.plotly_chart(
         fig,
@@ -89,8 +91,13 @@ def show_fig(
         config=plotly_config(file_stem(name, lang)),
         width="stretch",
     )
-    st.caption(source)
-    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    st.caption(source if note is None else f"{source}\n\n{note}")
+    # The buttons share a row; a lone "add to briefing" needs none (one element less).
+    row = (
+        st.container(horizontal=True, gap="small", vertical_alignment="center")
+        if table is not None
+        else st
+    )
     if table is not None:
         download_csv(table, name, lang, key=f"{key}_csv", container=row)
     if briefing:

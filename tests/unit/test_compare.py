@@ -587,16 +587,20 @@ def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
     assert colors[0] == cc.COLOR_A and colors[-1] == cc.COLOR_B
 
 
-def test_maps_carry_only_the_neighbouring_country_shapes(bundle) -> None:  # noqa: ANN001
-    from components.geo import load_countries
+def test_maps_fetch_the_country_shapes_once(bundle) -> None:  # noqa: ANN001
+    """Each small map names the shapes by the app's static URL (fetched once by the browser, as
+    on the map page) instead of carrying them in its JSON on every rerun."""
+    import json
 
-    world = load_countries()
-    europe = bundle.clusters[bundle.clusters["continent"] == "EU"]
-    near = cc.countries_near(world, list(europe["lon"]), list(europe["lat"]))
-    isos = {f["properties"]["iso3"] for f in near["features"]}
-    assert {"DEU", "FRA", "TUR", "NOR"} <= isos and not {"USA", "AUS", "BRA"} & isos
-    assert len(near["features"]) < len(world["features"])
-    assert cc.countries_near(world, [], []) is world
+    from components import compare_view as cv
+    from components import map_view as mv
+
+    view = cv.compare_view(bundle, ("EU", "AS", "USA", "DEU"), (), "en")
+    for deck in view.maps:
+        spec = json.loads(deck.to_json())
+        land = next(layer for layer in spec["layers"] if layer["id"] == mv.LAYER_COUNTRIES)
+        assert land["data"] == mv.COUNTRIES_URL
+        assert len(deck.to_json()) < 40_000, "a small map's JSON carries no shapes"
 
 
 # --- the kept view: text and figures built once, drawn as few elements ----------------------------
@@ -628,9 +632,10 @@ def test_view_builds_each_columns_text_once(bundle, lang: str) -> None:  # noqa:
     assert f"**{escape_md(country_name(similar[0], lang))}**" in first
     distance = f"{view.similar['distance'].iloc[0] * 100:.0f}"
     assert first.endswith(t("compare.similar.distance", lang, pts=distance))
-    assert view.table_shown.shape == view.table.shape
-    assert all(isinstance(x, str) for x in view.table_shown.to_numpy().ravel())
-    assert view.table_shown.isna().sum().sum() == 0
+    shown = view.table_shown.to_pandas()
+    assert shown.shape == view.table.shape and list(shown.columns) == list(view.table.columns)
+    assert all(isinstance(x, str) for x in shown.to_numpy().ravel())
+    assert shown.iloc[1, 2] == str(view.table.iloc[1, 2])
     # Every figure and map is frozen: drawn again, it is not serialised again.
     figures = [*view.share_figs, *view.lq_figs, *(p.figure for p in view.policies)]
     assert all(is_frozen(x) for x in [*figures, *view.maps, view.diff_fig])
