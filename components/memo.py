@@ -37,7 +37,7 @@ from components.upload import CustomData
 
 P = ParamSpec("P")
 T = TypeVar("T")
-MAX_ENTRIES = 128  # a compare view with its maps is ~1 MB, a policy timeline ~70 kB: bounded
+MAX_ENTRIES = 128  # views and frozen figures (compare views are the largest): bounded
 _FINGERPRINT = "_memo_custom_fingerprint"  # (the CustomData object, its fingerprint)
 _CACHE: OrderedDict[Hashable, Any] = OrderedDict()
 _LOCK = threading.RLock()  # re-entrant: a finalizer may run while it is held
