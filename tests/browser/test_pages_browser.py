@@ -18,7 +18,11 @@ def test_page_loads_without_exception(page, open_app, screenshot, path: str, lan
     open_app(page, path, lang=lang)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stMain"]').is_visible()
-    charts = page.locator(".js-plotly-plot, #deckgl-overlay, canvas")
+    selector = ".js-plotly-plot, #deckgl-overlay, canvas"
+    # The chart libraries load lazily after the script run: on a cold, busy server the first
+    # page's plotly bundle can take a while to parse.
+    page.wait_for_selector(selector, timeout=60_000)
+    charts = page.locator(selector)
     assert charts.count() > 0, "no chart or map rendered"
     assert charts.first.is_visible()
     screenshot(page, f"page_{path or 'overview'}_{lang}")
