@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint unit app browser bench bench-quick replicas image-check clean
+.PHONY: run test lint unit app browser manifest bench bench-quick replicas image-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ browser: $(VENV)/.dev
 
 test: lint $(VENV)/.dev
 	$(BIN)/python -m pytest tests --cov=components --cov=pages --cov-report=term:skip-covered
+
+# data/validated.json: the shipped files, validated fully, by SHA-256 (data/README.md).
+manifest: $(VENV)/.runtime
+	$(BIN)/python -c "from components.data import write_manifest; print(write_manifest())"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -6,16 +6,45 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import briefing_sync
-from components.briefing_store import set_current_page
-from components.cached import custom_data, get_bundle, use_custom
-from components.data import DataError
-from components.i18n import t
-from components.problems import problem_sentence
-from components.registry import DEFAULT_PAGE, PRESENT_PAGE, by_url_path, known_params, sections
-from components.router import default_alias
-from components.safe import escape_md, literal_md
-from components.widgets import (
+from components.warmup import (
+    end_preload,
+    freeze_imported,
+    preload_chart_code,
+    warm_in_background,
+)
+
+ROOT = Path(__file__).parent
+
+st.set_page_config(
+    page_title="Cluster Atlas · 全球先进制造业集群图谱",
+    page_icon=str(ROOT / "static" / "icon.png"),
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+# Presenter mode (``?present=1`` on the present page): no sidebar at all. The navigation is
+# hidden and nothing is written to the sidebar, so Streamlit draws neither the sidebar nor its
+# expand button; the language comes from the URL and the page offers its own switch.
+presenting = st.query_params.get("present") == "1"
+# Before the imports below (a second or more on a cold start): the browser fetches and evaluates
+# the chart code meanwhile. Removed when the page has run.
+preload = None if presenting else preload_chart_code()
+
+from components import briefing_sync  # noqa: E402
+from components.briefing_store import set_current_page  # noqa: E402
+from components.cached import custom_data, get_bundle, use_custom  # noqa: E402
+from components.data import DataError  # noqa: E402
+from components.i18n import t  # noqa: E402
+from components.problems import problem_sentence  # noqa: E402
+from components.registry import (  # noqa: E402
+    DEFAULT_PAGE,
+    PRESENT_PAGE,
+    by_url_path,
+    known_params,
+    sections,
+)
+from components.router import default_alias  # noqa: E402
+from components.safe import escape_md, literal_md  # noqa: E402
+from components.widgets import (  # noqa: E402
     begin_run,
     drop_unbound_params,
     flush_notices,
@@ -24,24 +53,13 @@ from components.widgets import (
     restore_page_state,
 )
 
-ROOT = Path(__file__).parent
+freeze_imported()  # once per process: the collector after every run skips the modules above
 FOCUS_CSS = (
     "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"
     "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}</style>"
 )
 
-st.set_page_config(
-    page_title="Cluster Atlas · 全球先进制造业集群图谱",
-    page_icon=str(ROOT / "static" / "icon.png"),
-    layout="wide",
-    initial_sidebar_state="auto",
-)
-
 begin_run()
-# Presenter mode (``?present=1`` on the present page): no sidebar at all. The navigation is
-# hidden and nothing is written to the sidebar, so Streamlit draws neither the sidebar nor its
-# expand button; the language comes from the URL and the page offers its own switch.
-presenting = st.query_params.get("present") == "1"
 lang = language_switch(hidden=presenting)
 
 # Every page of components/registry.py, grouped by section (st.navigation stops auto-discovery).
@@ -83,6 +101,7 @@ except DataError as err:  # a broken data folder: file, row, column and the valu
     message = escape_md(problem_sentence(err.problem, lang))
     st.error(t("app.data_error", lang, error=message), icon=":material/error:")
     flush_notices()
+    end_preload(preload)
     st.stop()
 
 custom = custom_data()
@@ -108,7 +127,11 @@ if custom is not None:  # this session's uploaded clusters: say so on every page
         )
 briefing_sync.restore(lang)  # a briefing kept by the browser comes back after a reload
 restore_page_state(spec.url_path, spec.params)  # the sidebar and Back keep a page's state
-page.run()
+try:
+    page.run()
+finally:  # also when the page stops or reruns early
+    end_preload(preload)
 briefing_sync.mount()
 drop_unbound_params(known_params())
 remember_page_state(spec.url_path, spec.params)
+warm_in_background(lang)  # once per process and language: the other pages' first visits

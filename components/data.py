@@ -1,43 +1,37 @@
 """Load and validate the dataset in ``data/`` (schema: ``data/README.md``). No Streamlit here.
 
 ``load_bundle`` reads every CSV as text (nothing is guessed: an empty cell is ``""``), converts the
-numeric columns, validates each file with a pandera schema plus the cross-file rules (unique ids,
-foreign keys, source references) and returns a frozen :class:`Bundle` of fresh DataFrames. Any
-problem raises :class:`DataError` naming the file, row and column.
+numeric columns, validates each file with its pandera schema (``components.schemas``) plus the
+cross-file rules (unique ids, foreign keys, source references) and returns a frozen :class:`Bundle`
+of fresh DataFrames. Any problem raises :class:`DataError` naming the file, row and column. The
+shipped files skip the pandera run while their bytes match ``data/validated.json``, the manifest of
+files that passed it under the current rules (:func:`vouched_files`, ``make manifest``).
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
+import hashlib
 import io
+import json
 import logging
 import math
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
-import pycountry
 
-from components.sources import annex_row, chapter_of, is_valid_ref
-from components.vocab import (
-    CLUSTER_MATCHES,
-    CONTINENTS,
-    GEO_PRECISIONS,
-    POLICY_PERIODS,
-    PROVENANCES,
-    QUALIFIERS,
-    ROLES,
-    SECTION_KINDS,
-    SECTORS,
-    THEMES,
-    TREND_COUNT,
-    UNITS,
-)
+from components.sources import annex_row, chapter_of
+from components.vocab import CONTINENTS, SECTION_KINDS, SECTORS
+
+if TYPE_CHECKING:  # pandera is imported only when something is validated (components.schemas)
+    import pandera.pandas as pa
 
 FILES: dict[str, str] = {
     "clusters": "clusters.csv",
@@ -187,301 +181,35 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
 
 
-# --------------------------------------------------------------------------------------------
-# Checks. Each has a ``name`` (its catalogue code, ``data.problem.<name>``), an English ``error``
-# (reads after "value 'x' ...") and, where the rule has parameters, ``statistics`` for both.
-
-
-def _check(fn: Callable[[object], bool], error: str, name: str, **stats: object) -> pa.Check:
-    return pa.Check(fn, element_wise=True, error=error, name=name, statistics=stats or None)
-
-
-def _one_of(values: Iterable[str], *, empty_ok: bool = False) -> pa.Check:
-    allowed = tuple(values)
-    text = ", ".join(allowed)
-    ok = frozenset(allowed) | ({""} if empty_ok else frozenset())
-    return _check(
-        lambda v: v in ok,
-        f"must be one of {text}" + (" or empty" if empty_ok else ""),
-        "vocab_or_empty" if empty_ok else "vocab",
-        values=text,
-    )
-
-
-def _range(lo: float, hi: float, error: str) -> pa.Check:
-    return pa.Check.in_range(lo, hi, error=error, name="range")
-
-
-def _is_iso3(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and re.fullmatch(r"[A-Z]{3}", value) is not None
-        and pycountry.countries.get(alpha_3=value) is not None
-    )
-
-
-def _is_list(value: object, vocabulary: frozenset[str] | None = None) -> bool:
-    if value == "":
-        return True
-    if not isinstance(value, str):
-        return False
-    items = value.split(";")
-    if any(not item or item != item.strip() for item in items):
-        return False
-    return vocabulary is None or all(item in vocabulary for item in items)
-
-
-NON_EMPTY = _check(lambda v: v != "", "must not be empty", "required")
-SLUG = _check(
-    lambda v: isinstance(v, str) and re.fullmatch(SLUG_RE, v) is not None,
-    "must be a lowercase ASCII slug (a-z, 0-9, single hyphens)",
-    "slug",
-)
-SOURCE_REF = _check(
-    is_valid_ref,
-    "is not a valid source_ref (annex row N, table X-Y, figure X-Y, chN, chN.M or preface)",
-    "source_ref",
-)
-ISO3 = _check(_is_iso3, "must be an ISO 3166-1 alpha-3 country code", "iso3")
-ISO3_OR_EMPTY = _check(
-    lambda v: v == "" or _is_iso3(v), "must be an ISO3 country code or empty", "iso3_or_empty"
-)
-LIST = _check(
-    _is_list, "must be a ';'-separated list without empty items or spaces around ';'", "list"
-)
-
-
 TEXT_MAX = 1000  # characters in any text cell (the report's longest summary has about 600)
-NOT_TOO_LONG = _check(
-    lambda v: not isinstance(v, str) or len(v) <= TEXT_MAX,
-    f"is longer than {TEXT_MAX} characters",
-    "too_long",
-    max=TEXT_MAX,
-)
-
-
-def _text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
-    return pa.Column(
-        str,
-        checks=[NON_EMPTY, NOT_TOO_LONG, *checks] if required else [NOT_TOO_LONG, *checks],
-        unique=unique,
-        report_duplicates="exclude_first",
-    )
-
-
-def _slug_id() -> pa.Column:
-    return _text(SLUG, unique=True)
-
-
-def _int(*checks: pa.Check, nullable: bool = False) -> pa.Column:
-    """Whole numbers: nullable ``Int64`` when the cell may be empty, else ``int64``."""
-    return pa.Column("Int64" if nullable else "int64", checks=list(checks), nullable=nullable)
-
-
-def _float(*checks: pa.Check) -> pa.Column:
-    return pa.Column("float64", checks=list(checks))
-
-
-def _schema(name: str, columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(columns, name=name, strict=True, ordered=False)
-
-
-# --------------------------------------------------------------------------------------------
-# One schema per file, as in data/README.md. Every number is bounded by what it means.
-
-CLUSTERS_PER_CELL_MAX = 1000  # figure 2-1: clusters of one sector in one continent
-FACT_VALUE_MAX = 1e9  # a figure the report states, in its unit (percent, 亿美元, firms, ...)
-
-_SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "clusters": _schema(
-        "clusters",
-        {
-            "cluster_id": _slug_id(),
-            "annex_no": pa.Column(
-                "Int64",
-                _range(1, ANNEX_MAX, f"must be a whole number 1-{ANNEX_MAX}"),
-                nullable=True,
-            ),
-            "name_zh": _text(),
-            "name_en": _text(),
-            "continent": _text(_one_of(CONTINENTS)),
-            "country": _text(ISO3),
-            "lead_industry_zh": _text(),
-            "lead_industry_en": _text(),
-            "field_zh": _text(),
-            "sector": _text(_one_of(SECTORS)),
-            "lat": _float(_range(-90, 90, "must be a latitude in [-90, 90]")),
-            "lon": _float(_range(-180, 180, "must be a longitude in [-180, 180]")),
-            "geo_precision": _text(_one_of(GEO_PRECISIONS)),
-            "place_en": _text(),
-            "source_ref": _text(SOURCE_REF),
-            # ';'-list of the columns derived rather than transcribed (empty for annex rows)
-            "derived_fields": _text(
-                _check(
-                    lambda v: _is_list(
-                        v, frozenset(_SCHEMAS["clusters"].columns) - {"derived_fields"}
-                    ),
-                    "must be a ';'-list of other column names of clusters.csv, or empty",
-                    "derived_fields",
-                ),
-                required=False,
-            ),
-        },
-    ),
-    "organizations": _schema(
-        "organizations",
-        {
-            "org_id": _slug_id(),
-            "cluster_id": _text(SLUG),
-            "cluster_match": _text(_one_of(CLUSTER_MATCHES)),
-            "cluster_name_zh_published": _text(),
-            "name_zh": _text(),
-            "name_en": _text(),
-            "role": _text(_one_of(ROLES)),
-            "country": _text(ISO3_OR_EMPTY, required=False),
-            "innovations_zh": _text(required=False),
-            "innovations_en": _text(required=False),
-            "source_ref": _text(SOURCE_REF),
-        },
-    ),
-    "sector_continent": _schema(
-        "sector_continent",
-        {
-            "sector": _text(_one_of(SECTORS)),
-            "continent": _text(_one_of(CONTINENTS)),
-            "clusters": _int(
-                _range(
-                    0,
-                    CLUSTERS_PER_CELL_MAX,
-                    f"must be a whole number >= 0 and <= {CLUSTERS_PER_CELL_MAX}",
-                )
-            ),
-            "source_ref": _text(_one_of(["figure 2-1"])),
-        },
-    ),
-    "policies": _schema(
-        "policies",
-        {
-            "policy_id": _slug_id(),
-            "jurisdiction": _text(
-                _check(
-                    lambda v: v == "EU" or _is_iso3(v),
-                    "must be an ISO3 country code or EU",
-                    "jurisdiction",
-                )
-            ),
-            "name_zh": _text(),
-            "name_en": _text(),
-            "period": _text(_one_of(POLICY_PERIODS)),
-            "year": _int(_range(1900, 2100, "must be a year (1900-2100)"), nullable=True),
-            "year_source": _text(_one_of(PROVENANCES, empty_ok=True), required=False),
-            "themes": _text(
-                _check(
-                    lambda v: _is_list(v, frozenset(THEMES)),
-                    "must be a ';'-list of themes from " + ", ".join(THEMES),
-                    "themes",
-                    values=", ".join(THEMES),
-                ),
-                required=False,
-            ),
-            "note": _text(required=False),
-            "source_ref": _text(SOURCE_REF),
-        },
-    ),
-    "facts": _schema(
-        "facts",
-        {
-            "fact_id": _slug_id(),
-            "metric_zh": _text(),
-            "metric_en": _text(),
-            "value": _float(
-                _range(
-                    -FACT_VALUE_MAX,
-                    FACT_VALUE_MAX,
-                    f"must be a number between -{FACT_VALUE_MAX:.0e} and {FACT_VALUE_MAX:.0e}",
-                )
-            ),
-            "unit": _text(_one_of(UNITS)),
-            "qualifier": _text(_one_of(QUALIFIERS, empty_ok=True), required=False),
-            "period": _text(required=False),
-            "region": _text(
-                _check(
-                    lambda v: (
-                        v in ("EU", "WORLD", *CONTINENTS)
-                        or _is_iso3(v)
-                        or re.fullmatch(REGION_SLUG_RE, v) is not None
-                    ),
-                    "must be an ISO3 code, EU, a continent code, WORLD or a slug (e.g. USA-MEX)",
-                    "region",
-                )
-            ),
-            "quote_zh": _text(),
-            "trend_no": _int(
-                _range(1, TREND_COUNT, f"must be a trend number 1-{TREND_COUNT}"), nullable=True
-            ),
-            "source_ref": _text(SOURCE_REF),
-            "note": _text(required=False),
-        },
-    ),
-    "trends": _schema(
-        "trends",
-        {
-            "trend_no": pa.Column(
-                "Int64",
-                _range(1, TREND_COUNT, f"must be a trend number 1-{TREND_COUNT}"),
-                unique=True,
-                report_duplicates="exclude_first",
-            ),
-            "title_zh": _text(),
-            "title_en": _text(),
-            "summary_zh": _text(),
-            "summary_en": _text(),
-            "evidence_zh": _text(LIST, required=False),
-            "evidence_en": _text(LIST, required=False),
-            "source_ref": _text(SOURCE_REF),
-        },
-    ),
-    "sections": _schema(
-        "sections",
-        {
-            "section_id": _slug_id(),
-            "chapter": _int(
-                _check(
-                    lambda v: v in set(SECTION_KINDS.values()),
-                    "must be one of chapters "
-                    + ", ".join(str(c) for c in sorted(set(SECTION_KINDS.values()))),
-                    "vocab",
-                    values=", ".join(str(c) for c in sorted(set(SECTION_KINDS.values()))),
-                )
-            ),
-            "kind": _text(_one_of(SECTION_KINDS)),
-            "sector": _text(_one_of(SECTORS, empty_ok=True), required=False),
-            "continent": _text(_one_of(CONTINENTS, empty_ok=True), required=False),
-            "title_zh": _text(),
-            "title_en": _text(),
-            "summary_zh": _text(required=False),
-            "summary_en": _text(required=False),
-            "keywords_zh": _text(LIST, required=False),
-            "keywords_en": _text(LIST, required=False),
-            "source_ref": _text(SOURCE_REF),
-        },
-    ),
-    "recommendation_trends": _schema(
-        "recommendation_trends",
-        {
-            "section_id": _text(SLUG),
-            "trend_no": _int(_range(1, TREND_COUNT, f"must be a trend number 1-{TREND_COUNT}")),
-            "basis_zh": _text(),
-            "basis_en": _text(),
-            "source_ref": _text(SOURCE_REF),
-        },
-    ),
-}
 
 
 def schema(name: str) -> pa.DataFrameSchema:
-    """The pandera schema of table ``name`` (a key of :data:`FILES`): the one definition."""
-    return _SCHEMAS[name]
+    """The pandera schema of table ``name`` (a key of :data:`FILES`): the one definition, in
+    :mod:`components.schemas` (imported on first use)."""
+    from components.schemas import SCHEMAS
+
+    return SCHEMAS[name]
+
+
+def schema_problems(name: str, typed: pd.DataFrame) -> list[Problem]:
+    """Every failure of the pandera schema on ``typed`` (lazy run), one :class:`Problem` each.
+
+    Rows are 1-based positions in ``typed`` (its index must be 0..n-1).
+    """
+    from components.schemas import schema_problems as problems
+
+    return problems(name, typed)
+
+
+def check_rules(name: str) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """Per column of table ``name``: ``(column, code, params)`` of every check of the schema.
+
+    The data page builds its schema tables from this (the same objects that validate).
+    """
+    from components.schemas import check_rules as rules
+
+    return rules(name)
 
 
 @dataclass(frozen=True)
@@ -569,12 +297,14 @@ def parse_csv(text: str, file: str, delimiter: str = ",", max_rows: int = MAX_RO
     return frame if records else pd.DataFrame({c: pd.Series([], dtype=str) for c in header})
 
 
-def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    """A data file's cells as text. Messages name the file, never the server's folder."""
+def _read_csv(path: Path, name: str) -> tuple[pd.DataFrame, str]:
+    """A data file's cells as text, and the SHA-256 of the bytes they were read from. Messages
+    name the file, never the server's folder."""
     if not path.is_file():
         raise DataError(name, "the file is missing", code="missing_file")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(
             name,
@@ -584,7 +314,7 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
         ) from exc
     except OSError as exc:
         raise DataError(name, "the file cannot be read", code="unreadable") from exc
-    return parse_csv(text, name)
+    return parse_csv(text, name), hashlib.sha256(raw).hexdigest()
 
 
 def parse_number(raw: str, *, whole: bool) -> tuple[object, str | None]:
@@ -655,99 +385,6 @@ def convert_numbers(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[
     return out, problems
 
 
-_BUILTIN_CODES = {
-    "column_in_dataframe": "missing_column",
-    "column_in_schema": "extra_column",
-    "field_uniqueness": "unique",
-    "not_nullable": "required",
-}
-
-
-def schema_problems(name: str, typed: pd.DataFrame) -> list[Problem]:
-    """Every failure of the pandera schema on ``typed`` (lazy run), one :class:`Problem` each.
-
-    Rows are 1-based positions in ``typed`` (its index must be 0..n-1).
-    """
-    file = FILES[name]
-    sch = _SCHEMAS[name]
-    try:
-        sch.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.reset_index(drop=True)
-    except pa.errors.SchemaError as exc:  # non-lazy path; should not happen
-        return [Problem(file, "other", str(exc).splitlines()[0])]
-    else:
-        return []
-    out: list[Problem] = []
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
-        value = case.failure_case
-        idx = case.index
-        row = None if idx is None or pd.isna(idx) else int(idx) + 1
-        column = case.column if isinstance(case.column, str) else None
-        if check in ("column_in_dataframe", "column_in_schema"):
-            missing = check == "column_in_dataframe"
-            message = (
-                "this required column is missing" if missing else "this column is not in the schema"
-            )
-            out.append(Problem(file, _BUILTIN_CODES[check], message, column=str(value)))
-            continue
-        text = (
-            None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-        )
-        if check in _BUILTIN_CODES:
-            code = _BUILTIN_CODES[check]
-            message = (
-                "appears more than once (must be unique)"
-                if code == "unique"
-                else "must not be empty"
-            )
-            out.append(
-                Problem(file, code, message, row, column, value=text if code == "unique" else None)
-            )
-            continue
-        if check.startswith("dtype("):
-            out.append(Problem(file, "dtype", f"has the wrong type ({check})", row, column, text))
-            continue
-        code, params = "other", ()
-        number = getattr(case, "check_number", None)
-        if column in sch.columns and number is not None and not pd.isna(number):
-            obj = sch.columns[column].checks[int(number)]
-            code = obj.name or "other"
-            params = _check_params(obj)
-        out.append(Problem(file, code, check, row, column, value=text, params=params))
-    return out
-
-
-def _check_params(check: pa.Check) -> tuple[tuple[str, str], ...]:
-    stats = check.statistics or {}
-    out = {}
-    if "min_value" in stats:
-        out["min"], out["max"] = _num(stats["min_value"]), _num(stats["max_value"])
-    skip = {"min_value", "max_value", "include_min", "include_max"}
-    out.update({k: str(v) for k, v in stats.items() if k not in skip})
-    return tuple(out.items())
-
-
-def _num(value: object) -> str:
-    number = float(value)  # type: ignore[arg-type]
-    return str(int(number)) if number.is_integer() and abs(number) < 1e6 else f"{number:g}"
-
-
-def check_rules(name: str) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
-    """Per column of table ``name``: ``(column, code, params)`` of every check of the schema.
-
-    The data page builds its schema tables from this (the same objects that validate).
-    """
-    out = []
-    for column, col in _SCHEMAS[name].columns.items():
-        for check in col.checks:
-            out.append((column, check.name or "other", _check_params(check)))
-        if col.unique:
-            out.append((column, "unique", ()))
-    return out
-
-
 def _problem_order(columns: list[str]) -> Callable[[Problem], tuple[int, int, int, int]]:
     def key(p: Problem) -> tuple[int, int, int, int]:
         missing_first = 0 if p.code == "missing_column" else 1
@@ -759,7 +396,7 @@ def _problem_order(columns: list[str]) -> Callable[[Problem], tuple[int, int, in
 
 def _first(name: str, problems: list[Problem]) -> DataError:
     """The clearest single problem (column problems first, then by row), with a count of others."""
-    first = min(problems, key=_problem_order(list(_SCHEMAS[name].columns)))
+    first = min(problems, key=_problem_order(list(schema(name).columns)))
     more = len(problems) - 1
     if not more:
         return DataError.of(first)
@@ -767,11 +404,14 @@ def _first(name: str, problems: list[Problem]) -> DataError:
     return DataError.of(dataclasses.replace(first, message=first.message + suffix))
 
 
-def _validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _validate(name: str, frame: pd.DataFrame, *, schema_check: bool = True) -> pd.DataFrame:
+    """The typed frame of table ``name``. ``schema_check=False`` (a file the manifest vouches
+    for, see :func:`vouched_files`) skips the pandera run only: numbers are still converted, and
+    :func:`load_bundle` still applies every rule across rows and files."""
     typed, problems = convert_numbers(frame, name)
     if problems:
         raise _first(name, problems)
-    problems = schema_problems(name, typed)
+    problems = schema_problems(name, typed) if schema_check else []
     if problems:
         raise _first(name, problems)
     return typed
@@ -1025,16 +665,21 @@ def _check_recommendation_trends(
 # Public API
 
 
-def load_bundle(data_dir: Path | str | None = None) -> Bundle:
+def load_bundle(data_dir: Path | str | None = None, *, use_manifest: bool = True) -> Bundle:
     """Read and validate every file of ``data_dir`` (default: :func:`default_data_dir`).
 
+    A file whose bytes the manifest lists (:func:`vouched_files`: the shipped files, as they
+    passed the full validation under the current rules) skips the pandera schema run; every other
+    file gets it. ``use_manifest=False`` validates everything fully (tests, ``make manifest``).
     Pure: returns new DataFrames on each call. Raises :class:`DataError` on the first problem.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    vouched = vouched_files() if use_manifest else {}
     frames: dict[str, pd.DataFrame] = {}
     for name, file in FILES.items():
         try:
-            frames[name] = _validate(name, _read_csv(folder / file, file))
+            text, digest = _read_csv(folder / file, file)
+            frames[name] = _validate(name, text, schema_check=vouched.get(file) != digest)
         except DataError:
             raise
         except Exception as exc:  # last resort: never leak a traceback or a server path
@@ -1072,3 +717,90 @@ def files_signature(data_dir: Path | str | None = None) -> tuple[tuple[str, int,
         except OSError:
             out.append((file, -1, -1))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# The manifest of validated files: the shipped data, validated once per content, not per start
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / "data" / "validated.json"
+# What decides whether a file passes the schema: these sources and the pinned versions of the
+# libraries that check. Any change makes the manifest stale: every file is then fully validated
+# (and a unit test asks for ``make manifest``).
+RULE_SOURCES = (
+    "components/schemas.py",
+    "components/data.py",
+    "components/vocab.py",
+    "components/sources.py",
+)
+RULE_PINS = ("pandas", "pandera", "pycountry")
+
+
+@functools.cache
+def rules_fingerprint() -> str:
+    """SHA-256 over :data:`RULE_SOURCES` and the ``requirements.txt`` pins of :data:`RULE_PINS`
+    (a missing file counts as empty, so the manifest no longer matches)."""
+    digest = hashlib.sha256()
+    for rel in RULE_SOURCES:
+        path = ROOT / rel
+        digest.update(f"{rel}\0".encode() + (path.read_bytes() if path.is_file() else b"") + b"\0")
+    try:
+        lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    pins = sorted(
+        line.strip() for line in lines if re.split(r"[=<>~!\[ ]", line.strip())[0] in RULE_PINS
+    )
+    digest.update("\n".join(pins).encode())
+    return digest.hexdigest()
+
+
+def file_digests(data_dir: Path | str) -> dict[str, str]:
+    """SHA-256 of every data file of ``data_dir`` (missing files left out)."""
+    folder = Path(data_dir)
+    return {
+        file: hashlib.sha256((folder / file).read_bytes()).hexdigest()
+        for file in FILES.values()
+        if (folder / file).is_file()
+    }
+
+
+def build_manifest(data_dir: Path | str | None = None) -> dict[str, object]:
+    """The manifest of ``data_dir`` (default: the repository's ``data/``) after a full
+    validation of it: raises :class:`DataError` if a file does not pass."""
+    folder = Path(data_dir) if data_dir is not None else ROOT / "data"
+    load_bundle(folder, use_manifest=False)
+    return {
+        "about": "SHA-256 of each shipped data file that passed the full validation under the "
+        "rules fingerprinted in 'rules'; written by `make manifest` (data/README.md).",
+        "rules": rules_fingerprint(),
+        "files": file_digests(folder),
+    }
+
+
+def write_manifest(path: Path = MANIFEST, data_dir: Path | str | None = None) -> Path:
+    """Validate the shipped files fully and write the manifest (``make manifest``)."""
+    text = json.dumps(build_manifest(data_dir), indent=2, ensure_ascii=False, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+@functools.cache
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        log.warning("data manifest %s unreadable: every data file is fully validated", path.name)
+        return {}
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if manifest.get("rules") != rules_fingerprint() or not isinstance(files, dict):
+        log.info("data manifest is stale (rules changed): every data file is fully validated")
+        return {}
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def vouched_files(path: Path = MANIFEST) -> dict[str, str]:
+    """``{file name: SHA-256}`` of the files the manifest says passed the full validation under
+    the current rules (empty when it is missing, unreadable or stale). Read from the repository,
+    never from ``DATA_DIR``: a file is vouched for by its exact bytes only, wherever it lies."""
+    return _read_manifest(path)

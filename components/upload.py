@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -46,9 +47,22 @@ MAX_COLUMNS = 64
 MAX_UNPACKED = 50 * 1024 * 1024  # an XLSX upload may unpack to this much at most (zip bombs)
 NAME_LIMIT = 60  # characters of the uploaded file's name kept
 TABLE = "clusters"
-COLUMNS: tuple[str, ...] = tuple(schema(TABLE).columns)
 XLSX_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@functools.cache
+def columns() -> tuple[str, ...]:
+    """The columns of ``clusters.csv`` in the schema's order (read from the pandera schema, which
+    is imported on first use: a cold start does not pay for it)."""
+    return tuple(schema(TABLE).columns)
+
+
+def __getattr__(name: str) -> object:
+    """``COLUMNS``: :func:`columns`, computed on first use."""
+    if name == "COLUMNS":
+        return columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -258,7 +272,7 @@ def _read_xlsx(data: bytes, file: str) -> Table:
 
 
 def _empty_typed() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series([], dtype=str) for c in COLUMNS})
+    frame = pd.DataFrame({c: pd.Series([], dtype=str) for c in columns()})
     typed, _ = convert_numbers(frame, TABLE)
     return typed
 
@@ -284,12 +298,12 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
     raw = table.frame.reset_index(drop=True)
     rows = len(raw)
     problems: list[Problem] = []
-    missing = [c for c in COLUMNS if c not in raw.columns]
+    missing = [c for c in columns() if c not in raw.columns]
     for column in missing:
         problems.append(
             Problem(file, "missing_column", "this required column is missing", column=column)
         )
-    for column in [c for c in raw.columns if c not in COLUMNS]:
+    for column in [c for c in raw.columns if c not in columns()]:
         problems.append(
             Problem(file, "extra_column", "this column is not in the schema and is ignored",
                     column=quote_value(column), warning=True)
@@ -300,7 +314,7 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
         problems.append(_problem(file, "no_rows", "the file has a header but no data rows"))
         return _fatal(file, rows, problems, raw)
 
-    text = raw[list(COLUMNS)].astype(str)
+    text = raw[list(columns())].astype(str)
     typed, found = convert_numbers(text, TABLE)
     seen = {(p.row, p.column) for p in found}
     found += [p for p in schema_problems(TABLE, typed) if (p.row, p.column) not in seen]
@@ -316,7 +330,7 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
     for p in suspicious_clusters(valid, reference, load_bboxes(), file):
         problems.append(dataclasses.replace(p, row=keep[p.row - 1] + 1))  # type: ignore[operator]
     problems.sort(
-        key=lambda p: (p.row or 0, COLUMNS.index(p.column) if p.column in COLUMNS else -1)
+        key=lambda p: (p.row or 0, columns().index(p.column) if p.column in columns() else -1)
     )
     failing = sorted(bad)
     invalid = raw.iloc[[r - 1 for r in failing]].assign(row=failing)
@@ -361,9 +375,9 @@ def merge(report: Report, base: Bundle, mode: Mode) -> CustomData | None:
     """
     if report.fatal or report.valid.empty:
         return None
-    valid = report.valid[list(COLUMNS)]
+    valid = report.valid[list(columns())]
     if mode == "add":
-        clusters = pd.concat([base.clusters[list(COLUMNS)], valid], ignore_index=True)
+        clusters = pd.concat([base.clusters[list(columns())], valid], ignore_index=True)
     else:
         clusters = valid.copy()
     for col, dtype in base.clusters.dtypes.items():
@@ -388,4 +402,4 @@ def merge(report: Report, base: Bundle, mode: Mode) -> CustomData | None:
 
 def template() -> pd.DataFrame:
     """A blank cluster file: the schema's columns, no rows."""
-    return pd.DataFrame({c: pd.Series([], dtype=str) for c in COLUMNS})
+    return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns()})

@@ -1,0 +1,143 @@
+"""Start-up work moved off the reader's path: the browser's chart code fetched while the server
+works, Python's collector spared the imported modules, the other pages' modules and results made
+ready after the first page. Streamlit glue; imports nothing heavy at the top (``app.py`` calls
+:func:`preload_chart_code` before its own imports)."""
+
+from __future__ import annotations
+
+import ast
+import gc
+import importlib
+import logging
+import threading
+from pathlib import Path
+
+import plotly.graph_objects as go  # already imported by ``import streamlit`` (its plotly theme)
+import streamlit as st
+from streamlit import runtime
+from streamlit.delta_generator import DeltaGenerator
+
+from components.i18n import Lang
+
+_PRELOADED = "_chart_code_preloaded"
+_frozen = False
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def preload_chart_code() -> DeltaGenerator:
+    """A placeholder at the top of the sidebar, holding an empty, transparent 10-pixel plotly
+    chart in a session's first run, sent before anything slow happens. Streamlit's browser code
+    fetches plotly.js (about 4.7 MB) only when a plotly element arrives, and evaluating it takes
+    the browser about a second on a slow machine: sent first, that happens while the server
+    imports, loads the data and builds the page, instead of after. Every run has the placeholder
+    (the sidebar's elements keep their places); :func:`end_preload` empties it when the page has
+    run."""
+    slot = st.sidebar.empty()
+    if not st.session_state.get(_PRELOADED):
+        st.session_state[_PRELOADED] = True
+        layout = {"height": 10, "width": 10, "margin": dict.fromkeys("lrtb", 0)}
+        fig = go.Figure(layout={**layout, "paper_bgcolor": "rgba(0,0,0,0)"})
+        slot.plotly_chart(fig, config={"staticPlot": True}, width=10, height=10, theme=None)
+    return slot
+
+
+def end_preload(slot: DeltaGenerator | None) -> None:
+    """Empty the placeholder of :func:`preload_chart_code` (nothing when None)."""
+    if slot is not None:
+        slot.empty()
+
+
+def freeze_imported() -> None:
+    """Once per process, after the app's imports: move every object alive now (modules, their
+    functions, classes and constants: about 150,000 with pandas, plotly and Streamlit) to the
+    collector's permanent generation. Streamlit runs a full collection after every script run;
+    without this each one walks all of them again (tens of ms of CPU per run, more on the first).
+    Objects frozen here are still freed by reference counting; only cycles among them are not
+    looked for, and module-level objects live as long as the process anyway."""
+    global _frozen
+    if _frozen:
+        return
+    with _lock:
+        if not _frozen:
+            gc.freeze()
+            _frozen = True
+
+
+# --- after the first page: what the other pages' first visits need -----------------------------
+_warmed: set[str] = set()  # languages warmed in this process
+
+
+def page_modules(path: Path) -> list[str]:
+    """The ``components`` modules a page script imports (read from its source, not run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: list[str] = []
+    for node in ast.walk(tree):
+        module = node.module if isinstance(node, ast.ImportFrom) else None
+        if module and module.startswith("components"):
+            if module == "components":
+                out += [f"components.{alias.name}" for alias in node.names]
+            else:
+                out.append(module)
+    return list(dict.fromkeys(out))
+
+
+def warm(lang: Lang) -> None:
+    """Import every page's modules and pandera (the data page's schema tables), and compute the
+    results the first visits of the map and compare pages take from ``components.memo`` when the
+    reader comes with no filters (the same functions and arguments as the pages: the browser-sized
+    parts, which depend on the reader's screen, are left to the visit). Pure warming: nothing is
+    shown, and a result a page asks for before it is ready is simply computed there."""
+    from components.registry import PAGES
+
+    root = Path(__file__).resolve().parents[1]
+    for spec in PAGES:
+        for name in page_modules(root / spec.path):
+            importlib.import_module(name)
+    importlib.import_module("components.schemas")
+
+    from components import compare as cmp
+    from components import compare_view as cv
+    from components import map_model as mm
+    from components.cached import shipped_bundle
+    from components.filters import Filters
+    from components.memo import report_memo
+
+    bundle = shipped_bundle()
+    memo = report_memo()  # the shipped data's memo: what a session without an upload uses
+    sel = cmp.parse_selection(None, ())  # pages/compare.py with nothing in the URL
+    used = tuple(g for g in sel.groups if g.name in sel.regions)
+    memo(cv.region_options, sel.groups, sel.regions)
+    memo(cv.option_labels, sel.groups, sel.regions, lang)
+    memo(cv.compare_view, sel.regions, used, lang)
+    none = Filters()  # pages/map.py with nothing in the URL
+    mm.drawn(bundle)
+    mm.cluster_ids(bundle)
+    mm.shown(bundle, none)
+    mm.names(bundle, lang)
+    mm.notes(bundle, lang)
+    mm.table(bundle, none, lang)
+    mm.sector_counts(bundle, none)
+
+
+def warm_in_background(lang: Lang) -> threading.Thread | None:
+    """Start :func:`warm` on a daemon thread, once per process and language, on a running server
+    only (not under AppTest: the tests measure and count the memo themselves). Called by
+    ``app.py`` when a page has run, so it never delays the page the reader opened; a failure is
+    logged and changes nothing."""
+    if not runtime.exists():
+        return None
+    with _lock:
+        if lang in _warmed:
+            return None
+        _warmed.add(lang)
+
+    def run() -> None:
+        try:
+            warm(lang)
+        except Exception:  # noqa: BLE001 - warming is an optimisation: never an error
+            log.exception("warming the caches failed")
+
+    thread = threading.Thread(target=run, name=f"atlas-warm-{lang}", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,86 @@
+"""``components.warmup``: what it warms is exactly what the pages' first visits ask for, and the
+first page's chart-code placeholder leaves nothing on the page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import memo, warmup
+
+ROOT = Path(__file__).resolve().parents[2]
+DIRECT = {  # the results warmup.warm computes itself
+    "region_options", "option_labels", "compare_view", "drawn", "cluster_ids", "shown",
+    "names", "notes", "table", "sector_counts",
+}  # fmt: skip
+
+
+def _names(keys: set) -> set[str]:
+    """The function names of memo keys (per_dataset: module.qualname; page memo: qualname)."""
+    out = set()
+    for key in keys:
+        if key[0][0] == "bundle":
+            out.add(key[1].rsplit(".", 1)[-1])
+        else:
+            out.add(key[2])
+    return out
+
+
+def _keys() -> set:
+    with memo._LOCK:
+        return set(memo._CACHE)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
+    make_app: Callable[..., AppTest], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_app("pages/overview.py", lang=lang)  # the bundle loaded, as after the first page
+    memo.clear()
+    warmup.warm(lang)
+    warmed = _keys()
+    assert {"compare_view", "region_options", "option_labels", "drawn", "table"} <= _names(warmed)
+    asked: set = set()
+    lookup = memo._lookup
+
+    def recorded(key: object) -> object:
+        asked.add(key)
+        return lookup(key)
+
+    monkeypatch.setattr(memo, "_lookup", recorded)
+    for page in ("pages/compare.py", "pages/map.py"):
+        before = _keys()
+        at = make_app(page, lang=lang)
+        assert not at.exception
+        new = _names(_keys() - before)
+        assert not new & _names(warmed), f"{page} recomputed warmed results: {new & _names(warmed)}"
+    # what warm() asks for itself (the rest are results those are built from) the pages ask for
+    direct = {k for k in warmed if _names({k}) & DIRECT}
+    assert len(direct) == len(DIRECT)
+    assert direct <= asked, f"warmed but never asked for: {_names(direct - asked)}"
+
+
+def test_page_modules_reads_a_page_s_component_imports() -> None:
+    mods = warmup.page_modules(ROOT / "pages" / "compare.py")
+    assert {"components.compare_view", "components.compare_layout", "components.memo"} <= set(mods)
+    assert all(m.startswith("components") for m in mods)
+
+
+def test_no_warming_outside_a_server() -> None:
+    assert warmup.warm_in_background("en") is None  # AppTest and unit tests: no Runtime
+
+
+def test_the_chart_code_placeholder_is_sent_once_and_emptied(
+    make_app: Callable[..., AppTest],
+) -> None:
+    at = make_app("pages/overview.py", lang="en")
+    assert at.session_state["_chart_code_preloaded"] is True
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert all(s["layout"].get("height") != 10 for s in specs)  # not among the page's charts
+    assert len(at.sidebar.get("plotly_chart")) == 0
+    at.run()
+    assert len(at.sidebar.get("plotly_chart")) == 0
