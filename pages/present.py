@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import briefing_editor as be
 from components import present as pr
 from components import present_layout as pl
 from components.briefing_store import get_briefing
@@ -58,5 +59,5 @@ mount_keys(page_keys=presenting)  # last: the page starts with the slide, not an
 if not presenting:
     pl.notes_and_link(current, lang)
     if deck.name == "briefing":
-        pl.editor(deck)
+        be.editor(deck)
     pl.export(deck)
