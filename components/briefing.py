@@ -707,6 +707,15 @@ def renderer_for(page: str, view: str) -> Renderer | None:
     return RENDERERS.get((page, view)) or _pattern_renderer(page, view)
 
 
+def figure_id(slide: Slide, lang: Lang) -> tuple:
+    """What identifies a briefing slide's figure (the memo keeps its slide-sized chart under it):
+    its view and parameters in ``lang``, or, for a view no renderer knows, the figure kept this
+    session (one per slide, whatever the language)."""
+    if renderer_for(slide.page, slide.view) is None:
+        return ("snapshot", slide.uid)
+    return (slide.page, slide.view, slide.params, lang)
+
+
 def view_label(slide: Slide, lang: Lang) -> str:
     """The view a slide shows, in words: ``领域分布热力图 · 集群的领域 × 大洲分布``."""
     page = t(f"nav.{slide.page}", lang) if _has_key(f"nav.{slide.page}") else slide.page

@@ -9,6 +9,7 @@ language, every number computed from the data.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from components import overview as ov
 from components.captions import cluster_list_source, source_line
 from components.charts import FONT_FAMILY, apply_layout, frozen
 from components.data import Bundle
+from components.export import file_stem
 from components.heatmap_charts import build_main_heatmap
 from components.i18n import Lang, continent_name, join_list, sector_name, t
 from components.matrices import location_quotient, source_matrices
@@ -478,7 +480,13 @@ def default_deck(bundle: Bundle, lang: Lang) -> list[SlideView]:
     return [s for s in slides if s is not None]
 
 
-# --- slide text as HTML (escaped) ----------------------------------------------------------------
+# --- the present page's rules: which slide, how tall, what files -------------------------------
+
+DECKS = ("report", "briefing")  # ?deck=: the report's key findings, the reader's briefing
+MOVES = ("next", "prev", "first", "last")  # what the keyboard sends
+PREVIEW_CHART_HEIGHT = 500  # a slide's chart on the page (not presenting)
+MIN_CHART_HEIGHT = 320  # presenter mode never squeezes a chart below this
+COVER_CHART_HEIGHT = 260  # the cover's key numbers
 
 
 def clamp_slide(raw: object, count: int) -> tuple[int, bool]:
@@ -500,6 +508,82 @@ def clamp_slide(raw: object, count: int) -> tuple[int, bool]:
     if n > count:
         return count, False
     return n, True
+
+
+def move_slide(number: int, move: str, count: int) -> int:
+    """The slide a key ``move`` (one of ``MOVES``) turns to from ``number``, within 1..``count``."""
+    target = {"next": number + 1, "prev": number - 1, "first": 1, "last": count}[move]
+    return max(1, min(count, target))
+
+
+def slide_to_show(raw: object, move: str | None, count: int) -> tuple[int, bool]:
+    """``(n, bad)``: the slide to show for ``?slide=raw`` after a key ``move`` (or None) in a
+    deck of ``count``, and whether ``raw`` gets a notice (not a slide of the deck, no key
+    pressed). An empty deck shows nothing (0) and gets no notice."""
+    number, ok = clamp_slide(raw, count)
+    if count <= 0:
+        return number, False
+    if move:
+        return move_slide(number, move, count), False
+    return number, not ok
+
+
+def chart_height(
+    view: SlideView, *, presenting: bool, viewport: tuple[int, int] | None = None
+) -> int:
+    """A slide's chart height: the cover's fixed; in presenter mode, once the window's size is
+    known, what fills it (:func:`presenter_chart_height`); else the page preview's."""
+    if view.kind == "cover":
+        return COVER_CHART_HEIGHT
+    if presenting and viewport:
+        return presenter_chart_height(view.title, view.source, viewport, MIN_CHART_HEIGHT)
+    return PREVIEW_CHART_HEIGHT
+
+
+def report_figure_id(lang: Lang, n: int) -> tuple:
+    """What identifies the report deck's slide ``n`` figure (the memo keeps its chart under it;
+    a briefing slide's: :func:`components.briefing.figure_id`)."""
+    return ("report", lang, n)
+
+
+def briefing_title(name: str, lang: Lang) -> str:
+    """The briefing's name, or the default name while it has none."""
+    return name or t("present.editor.default_name", lang)
+
+
+def deck_title(deck: str, briefing_name: str, lang: Lang) -> str:
+    """The deck's name in its exports: the briefing's (:func:`briefing_title`) or the report
+    deck's."""
+    if deck == "briefing":
+        return briefing_title(briefing_name, lang)
+    return t("present.deck.report", lang)
+
+
+def export_file_name(title: str, today: dt.date, lang: Lang, ext: str) -> str:
+    """An exported deck's file name: ``<deck title>_<date>_<lang>.<ext>``."""
+    return f"{file_stem(title, today.isoformat(), lang)}.{ext}"
+
+
+def briefing_file_name(title: str, today: dt.date) -> str:
+    """The saved briefing's file name: ``<name>_<date>.json`` (one file for both languages)."""
+    return f"{file_stem(title, today.isoformat())}.json"
+
+
+def slide_image_stem(n: int, lang: Lang) -> str:
+    """The stem of a slide chart's PNG (the chart toolbar's download)."""
+    return file_stem(f"slide_{n}", lang)
+
+
+def loaded_message(name: str, n: int, skipped: list[tuple[int, str]], lang: Lang) -> str:
+    """What a loaded briefing file says: its name and slides, and the views left out."""
+    message = t("present.editor.loaded", lang, name=name or "–", n=n)
+    if skipped:
+        views = ", ".join(view for _, view in skipped)
+        message += " " + t("present.skipped", lang, n=len(skipped), views=views)
+    return message
+
+
+# --- slide text as HTML (escaped) ----------------------------------------------------------------
 
 
 # Presenter mode's type and the room the page takes around the chart (CSS px), measured on

@@ -195,6 +195,20 @@ def test_unregistered_views_render_as_missing_or_from_a_snapshot(bundle) -> None
     assert snap.kind == "chart" and snap.fig["data"][0]["type"] == "bar"
 
 
+def test_figure_id_follows_the_view_or_the_snapshot() -> None:
+    a = bf.make_slide("heatmap", "hm_main_chart", {"measure": "lq"})
+    b = bf.make_slide("heatmap", "hm_main_chart", {"measure": "lq"})
+    assert a.uid != b.uid and bf.figure_id(a, "en") == bf.figure_id(b, "en")  # one view
+    assert bf.figure_id(a, "en") != bf.figure_id(a, "zh")
+    assert bf.figure_id(a, "en") != bf.figure_id(
+        bf.make_slide("heatmap", "hm_main_chart", {}), "en"
+    )
+    snap = bf.make_slide("policies", "pol_chart", {"x": "1"})  # no renderer: its own figure
+    assert bf.figure_id(snap, "en") == bf.figure_id(snap, "zh") == ("snapshot", snap.uid)
+    other = bf.make_slide("policies", "pol_chart", {"x": "1"})
+    assert bf.figure_id(other, "en") != bf.figure_id(snap, "en")
+
+
 def test_describe_filters() -> None:
     f = bf.Filters(continents=("EU",), sectors=("nev",), query="Basel")
     assert (

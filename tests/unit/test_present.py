@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -151,3 +152,78 @@ def test_slide_html_is_escaped() -> None:
     assert "<img" not in pr.footer_html(hostile, 1, 2, presenting=True)
     view = pr.SlideView(kind="cover", title=hostile, subtitle=hostile)
     assert "<img" not in pr.cover_html(view, presenting=True)
+
+
+@pytest.mark.parametrize(
+    ("number", "move", "count", "expected"),
+    [
+        (3, "next", 8, 4),
+        (8, "next", 8, 8),
+        (3, "prev", 8, 2),
+        (1, "prev", 8, 1),
+        (5, "first", 8, 1),
+        (2, "last", 8, 8),
+    ],
+)
+def test_move_slide_stays_in_the_deck(number, move, count, expected) -> None:
+    assert pr.move_slide(number, move, count) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "move", "count", "expected"),
+    [
+        ("3", None, 8, (3, False)),
+        ("99", None, 8, (8, True)),  # out of range: the last slide, with a notice
+        ("abc", None, 8, (1, True)),
+        ("abc", "next", 8, (2, False)),  # a key moves on from where the bad value landed
+        ("8", "next", 8, (8, False)),
+        (None, "last", 8, (8, False)),
+        ("5", None, 0, (0, False)),  # an empty deck: nothing to show, nothing to say
+        ("5", "next", 0, (0, False)),
+    ],
+)
+def test_slide_to_show(raw, move, count, expected) -> None:
+    assert pr.slide_to_show(raw, move, count) == expected
+
+
+def test_chart_height() -> None:
+    cover = pr.SlideView(kind="cover", title="T")
+    chart = pr.SlideView(kind="chart", title="T", source="S")
+    assert pr.chart_height(cover, presenting=True, viewport=(1920, 1080)) == pr.COVER_CHART_HEIGHT
+    assert pr.chart_height(chart, presenting=False, viewport=(1920, 1080)) == (
+        pr.PREVIEW_CHART_HEIGHT
+    )
+    assert pr.chart_height(chart, presenting=True, viewport=None) == pr.PREVIEW_CHART_HEIGHT
+    fitted = pr.chart_height(chart, presenting=True, viewport=(1920, 1080))
+    assert fitted == pr.presenter_chart_height("T", "S", (1920, 1080), pr.MIN_CHART_HEIGHT)
+    assert pr.chart_height(chart, presenting=True, viewport=(400, 300)) == pr.MIN_CHART_HEIGHT
+
+
+def test_report_figure_ids_differ_by_slide_and_language() -> None:
+    ids = {pr.report_figure_id(lang, n) for lang in LANGS for n in (1, 2)}
+    assert len(ids) == 2 * len(LANGS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_deck_titles_and_file_names(lang: str) -> None:
+    default = t("present.editor.default_name", lang)
+    assert pr.briefing_title("", lang) == default
+    assert pr.briefing_title("Board 3/4", lang) == "Board 3/4"
+    assert pr.deck_title("briefing", "", lang) == default
+    assert pr.deck_title("briefing", "Board", lang) == "Board"
+    assert pr.deck_title("report", "Board", lang) == t("present.deck.report", lang)
+    day = dt.date(2024, 5, 6)
+    assert (
+        pr.export_file_name("Board 3/4", day, lang, "pptx") == f"Board-3-4_2024-05-06_{lang}.pptx"
+    )
+    assert pr.briefing_file_name("Board 3/4", day) == "Board-3-4_2024-05-06.json"
+    assert pr.slide_image_stem(3, lang) == f"slide_3_{lang}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_loaded_message_names_the_skipped_views(lang: str) -> None:
+    plain = pr.loaded_message("", 2, [], lang)
+    assert plain == t("present.editor.loaded", lang, name="–", n=2)
+    skipped = pr.loaded_message("Board", 1, [(2, "old_view"), (4, "gone")], lang)
+    assert skipped.startswith(t("present.editor.loaded", lang, name="Board", n=1))
+    assert "old_view, gone" in skipped
