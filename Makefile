@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# pytest-xdist workers for `make test` and `make browser`: each starts its own app server and
+# chromium, so browser waits overlap (TEST_WORKERS=0 runs in one process).
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist load
 
 .PHONY: run test lint unit app browser manifest bench bench-quick replicas image-check clean
 
@@ -33,10 +37,10 @@ app: $(VENV)/.dev
 	$(BIN)/python -m pytest tests/app
 
 browser: $(VENV)/.dev
-	$(BIN)/python -m pytest tests/browser
+	$(BIN)/python -m pytest tests/browser $(XDIST)
 
 test: lint $(VENV)/.dev
-	$(BIN)/python -m pytest tests --cov=components --cov=pages --cov-report=term:skip-covered
+	$(BIN)/python -m pytest tests $(XDIST) --cov=components --cov=pages --cov-report=term:skip-covered
 
 # data/validated.json: the shipped files, validated fully, by SHA-256 (data/README.md).
 manifest: $(VENV)/.runtime

@@ -55,46 +55,74 @@ def _require_chromium() -> None:
     pytest.skip(msg)
 
 
+def _worker() -> str:
+    """The pytest-xdist worker ("gw0", ...) or "main": keeps servers' logs apart."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def _start(data_dir: Path | None, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a free port and wait for its health check.
+
+    Parallel workers each pick a free port; should another process take it first, streamlit
+    exits and the next free port is tried. The health check must come from our own process.
+    """
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        **({"DATA_DIR": str(data_dir)} if data_dir else {}),
+    }
+    for _attempt in range(3):
+        port = _free_port()
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                 "--server.port", str(port), "--server.address", "127.0.0.1",
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and f":{port}" in log_path.read_text():
+                        return proc, url
+            except OSError:
+                pass
+            time.sleep(0.3)
+        _stop(proc)
+        if "already in use" not in log_path.read_text():
+            break
+    pytest.fail(f"streamlit did not start; see {log_path}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @contextmanager
 def _serve(data_dir: Path | None = None, name: str = "server") -> Iterator[str]:
-    """``streamlit run app.py`` on a free localhost port; stopped by its process id on exit."""
+    """``streamlit run app.py`` on a free localhost port; stopped by its process id on exit.
+    Its log: ``tests/artifacts/<name>[-<worker>].log``."""
     _require_chromium()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    env = {**os.environ, **({"DATA_DIR": str(data_dir)} if data_dir else {})}
-    with open(ARTIFACTS / f"{name}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start; see {log.name}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    suffix = "" if _worker() == "main" else f"-{_worker()}"
+    proc, url = _start(data_dir, ARTIFACTS / f"{name}{suffix}.log")
+    try:
+        yield url
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -110,13 +138,39 @@ def base_url() -> Iterator[str]:
         yield url
 
 
+class _Browser:
+    """The launched chromium; every page of every context it makes carries the DOM probe
+    (``_PROBE_JS``) and a ``_Traffic`` log, which ``_wait_idle`` reads. Anything else is
+    chromium's own."""
+
+    def __init__(self, browser) -> None:  # noqa: ANN001
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs: object) -> object:
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(_PROBE_JS)
+
+        def watch(pg) -> None:  # noqa: ANN001
+            traffic = pg._atlas_traffic = _Traffic()
+            pg.on("websocket", traffic.watch)
+            pg.on("request", traffic.request)
+            pg.on("requestfinished", lambda r: traffic.request(r, done=True))
+            pg.on("requestfailed", lambda r: traffic.request(r, done=True))
+
+        context.on("page", watch)
+        return context
+
+
 @pytest.fixture(scope="session")
 def browser(base_url: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
+        yield _Browser(b)
         b.close()
 
 
@@ -149,26 +203,180 @@ def page(browser) -> Iterator[object]:  # noqa: ANN001
     assert not external, f"requests left localhost: {external[:5]}"
 
 
+# Installed in every page before the app's own scripts (see ``_Browser``): stamps the last DOM
+# change (lazy elements mount, charts draw) for ``_wait_idle``.
+_PROBE_JS = """(() => {
+  if (window.__atlasMutated !== undefined) return;
+  window.__atlasMutated = performance.now();
+  new MutationObserver(() => { window.__atlasMutated = performance.now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})()"""
+
+# One look at the page: why it is busy, or how long (ms) its DOM has been still.
+_POLL_JS = """() => {
+  const root = document.querySelector('[data-testid="stApp"]');
+  if (!root) return {busy: 'no app root'};
+  const state = root.getAttribute('data-test-script-state');
+  const connection = root.getAttribute('data-test-connection-state');
+  if (state !== 'notRunning') return {busy: 'script ' + state};
+  if (connection !== 'CONNECTED') return {busy: 'connection ' + connection};
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], '
+                             + '.stale-element, [data-stale="true"]')) return {busy: 'stale'};
+  if (window.__atlasMutated === undefined) return {still: 0};
+  return {still: performance.now() - window.__atlasMutated};
+}"""
+
+SETTLE_MS = 300  # nothing on the app's WebSocket and no request for this long after a run
+# ... and no DOM change for longer than the app's own debounce (components/viewport.py reports a
+# changed size 300 ms after the layout moved, which asks for a rerun), unless it never stops.
+STILL_MS = 500
+NO_RUN_MS = 1500  # an action that asked for no run: the quiet period it waits for instead
+_DONE = {0, 1, 3}  # ScriptFinishedStatus: successfully, with a compile error, fragment run done
+
+
+class _Traffic:
+    """What went over a page's Streamlit WebSocket, in order: ``S`` a rerun request sent,
+    ``N`` a run started (the server's ``new_session``, sent for every run, a restart for a
+    rerun too), ``F`` a run finished (``script_finished`` that is not "early for rerun"); and
+    requests in flight. Read by ``_wait_idle``: the run the last action asked for has happened
+    and ended, and nothing has moved since (Streamlit 1.67's protocol, ``streamlit.proto``)."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.seen = 0  # runs started when ``_wait_idle`` last returned (this socket)
+        self.last = time.monotonic()
+        self.requests: set = set()
+
+    def watch(self, ws) -> None:  # noqa: ANN001
+        if "_stcore/stream" not in ws.url:
+            return
+        self.events, self.seen, self.last = [], 0, time.monotonic()  # a new session
+        ws.on("framereceived", self._received)
+        ws.on("framesent", self._sent)
+
+    def _received(self, payload: bytes | str) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.last = time.monotonic()
+        if isinstance(payload, bytes):
+            msg = ForwardMsg.FromString(payload)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                self.events.append("N")
+            elif kind == "script_finished" and msg.script_finished in _DONE:
+                self.events.append("F")
+
+    def _sent(self, payload: bytes | str) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        self.last = time.monotonic()
+        if isinstance(payload, bytes) and BackMsg.FromString(payload).HasField("rerun_script"):
+            self.events.append("S")
+
+    def request(self, request, done: bool = False) -> None:  # noqa: ANN001
+        self.last = time.monotonic()
+        (self.requests.discard if done else self.requests.add)(request)
+
+    def state(self) -> tuple[bool, bool, float]:
+        """(the last rerun request has been answered by a run that has ended, a run started
+        since the last return, seconds since anything moved)."""
+        ev = self.events
+        last = {k: max((i for i, e in enumerate(ev) if e == k), default=-1) for k in "SNF"}
+        answered = last["N"] > last["S"] and last["F"] > last["N"]
+        ran = ev.count("N") > self.seen
+        return answered, ran, time.monotonic() - self.last
+
+
+def _traffic(pg) -> _Traffic | None:  # noqa: ANN001
+    return getattr(pg, "_atlas_traffic", None)
+
+
 def _wait_idle(pg, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
-    """Wait until the app has rendered and its script has stopped running."""
+    """Wait until the app has rendered and its script has stopped running.
+
+    Precise signals (``_Traffic``, ``_POLL_JS``): the last rerun request has been answered by a
+    run that started after it and has finished, and a run has started since the last call for
+    this page's session (else, when the action asked for no run, ``NO_RUN_MS`` of quiet); then
+    ``SETTLE_MS`` without a message or request (a run ending in ``st.rerun`` is followed by the
+    next at once), the app root says ``notRunning`` and connected, and ``STILL_MS`` without a
+    DOM change (lazy elements mount, charts draw; after 3 s of otherwise quiet, DOM churn is
+    tolerated).
+    """
     first_block = '[data-testid="stMain"] [data-testid="stVerticalBlock"] > *'
     pg.wait_for_selector(first_block, timeout=timeout_ms)
-    deadline = time.monotonic() + timeout_ms / 1000
-    quiet_since = None
+    pg.evaluate(_PROBE_JS)  # pages opened without the probe (it is idempotent)
+    traffic = _traffic(pg)
+    start = time.monotonic()
+    deadline = start + timeout_ms / 1000
+    why = None
     while time.monotonic() < deadline:
-        busy = pg.evaluate(
-            """() => !!document.querySelector('[data-testid="stStatusWidget"]')
-                || !!document.querySelector('[data-testid="stSkeleton"]')
-                || !!document.querySelector('.stale-element, [data-stale="true"]')"""
-        )
-        if busy:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.5:
-            return
-        pg.wait_for_timeout(200)
-    raise AssertionError("the app kept running past the timeout")
+        poll = pg.evaluate(_POLL_JS)  # also lets playwright deliver the socket's events
+        waited = time.monotonic() - start
+        if traffic is None:  # a page from elsewhere: the root's state and quiet only
+            answered, ran, quiet = False, False, poll.get("still", 0) / 1000
+        else:
+            answered, ran, quiet = traffic.state()
+            if traffic.requests:
+                quiet = 0.0
+        why = poll.get("busy") or f"answered={answered} ran={ran} quiet={quiet:.2f}"
+        if "busy" not in poll:
+            still = poll["still"] >= STILL_MS or quiet >= 3
+            if answered and ran and quiet * 1000 >= SETTLE_MS and still:
+                return _idle(pg, traffic, waited, "run")
+            if waited * 1000 >= NO_RUN_MS and quiet * 1000 >= NO_RUN_MS and still:
+                return _idle(pg, traffic, waited, "NORUN")
+        pg.wait_for_timeout(60)
+    raise AssertionError(f"the app kept running past the timeout ({why})")
+
+
+def _idle(pg, traffic: _Traffic | None, waited: float, how: str) -> None:  # noqa: ANN001
+    if traffic is not None:
+        traffic.seen = traffic.events.count("N")
+    _log_idle(pg, waited * 1000, how)
+
+
+def _log_idle(pg, waited_ms: float, how: str) -> None:  # noqa: ANN001
+    """With ``ATLAS_IDLE_LOG`` set: one line per wait in tests/artifacts/idle-<worker>.log."""
+    if not os.environ.get("ATLAS_IDLE_LOG"):
+        return
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+    with open(ARTIFACTS / f"idle-{_worker()}.log", "a") as fh:
+        fh.write(f"{waited_ms:7.0f} {how} {test}\n")
+
+
+# Test-only: the deck's current view state, read from the React tree around the canvas.
+DECK_VIEW_JS = """() => {
+  const el = document.querySelector('#deckgl-overlay');
+  const key = el && Object.keys(el).find(k => k.startsWith('__reactFiber'));
+  let fiber = key ? el[key] : null;
+  for (let i = 0; fiber && i < 80; i++, fiber = fiber.return) {
+    const p = fiber.memoizedProps;
+    if (p && p.viewState && typeof p.viewState.zoom === 'number') {
+      const v = p.viewState;
+      return {latitude: v.latitude, longitude: v.longitude, zoom: v.zoom};
+    }
+  }
+  return null;
+}"""
+
+
+def deck_view(pg, timeout_s: float = 10.0) -> dict:  # noqa: ANN001
+    """The deck's view once it has stopped moving (the map glides to a new fitted view): the
+    same for 0.4 s. Replaces fixed sleeps before hovering or clicking a point."""
+    deadline = time.monotonic() + timeout_s
+    last, same_since = None, None
+    while True:
+        view = pg.evaluate(DECK_VIEW_JS)
+        now = time.monotonic()
+        if view is None or view != last:
+            last, same_since = view, now
+        elif now - same_since >= 0.4:
+            pg.wait_for_timeout(100)  # the frame with the final view is drawn
+            return view
+        if now > deadline:
+            assert last is not None, "no deck view state found"
+            return last
+        pg.wait_for_timeout(100)
 
 
 @pytest.fixture
@@ -214,6 +422,17 @@ def open_app(base_url: str) -> Callable[..., None]:
     return _open
 
 
+def _after_resize(pg) -> None:  # noqa: ANN001
+    """After a window resize: the app's size probe (components/viewport.py) reports a changed
+    size after a 300 ms debounce and the page reruns; wait for that run, if one is asked for, so
+    the screenshot shows the settled page and the test's next click does not race it."""
+    traffic = _traffic(pg)
+    before = len(traffic.events) if traffic else 0
+    pg.wait_for_timeout(600)
+    if traffic is not None and len(traffic.events) > before:
+        _wait_idle(pg)
+
+
 @pytest.fixture
 def screenshot() -> Callable[..., Path]:
     """``screenshot(page, name)``: a full-page PNG in ``tests/artifacts/<name>.png``."""
@@ -226,12 +445,13 @@ def screenshot() -> Callable[..., Path]:
                 return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight);
             }"""
         )
-        width = pg.viewport_size["width"]
-        pg.set_viewport_size({"width": width, "height": min(max(int(height), 800), 6000)})
-        pg.wait_for_timeout(600)
+        size = dict(pg.viewport_size)
+        pg.set_viewport_size({"width": size["width"], "height": min(max(int(height), 800), 6000)})
+        _after_resize(pg)
         path = ARTIFACTS / f"{name}.png"
         pg.screenshot(path=str(path), full_page=True)
-        pg.set_viewport_size({"width": width, "height": 1000})
+        pg.set_viewport_size({"width": size["width"], "height": 1000})
+        _after_resize(pg)
         return path
 
     return _shot

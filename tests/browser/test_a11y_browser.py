@@ -21,6 +21,7 @@ import pytest
 
 from components.i18n import t
 from components.registry import PAGES
+from tests.browser.conftest import deck_view
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -66,7 +67,6 @@ def _audit(page) -> list[dict]:  # noqa: ANN001
 )
 def test_no_axe_violations(page, open_app, path: str, params: dict, lang: str) -> None:
     open_app(page, path, lang=lang, **params)
-    page.wait_for_timeout(800)
     violations = _audit(page)
     assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
 
@@ -90,7 +90,7 @@ def test_click_to_profile_time(page, open_app, wait_idle) -> None:
     canvas = page.locator("#deckgl-overlay").first
     canvas.wait_for(state="visible", timeout=30_000)
     canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    deck_view(page)  # the view glides to the fitted view
     box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x - 3, y)

@@ -17,6 +17,7 @@ import pytest
 from components.data import load_bundle
 from components.i18n import t
 from components.registry import PAGES
+from tests.browser.conftest import deck_view
 
 WJ = "\u2060"  # the word joiner the app puts into addresses and deck expressions
 PAYLOADS = {
@@ -122,7 +123,6 @@ def _nav(page, wait_idle, url_path: str, lang: str) -> None:  # noqa: ANN001
     spec = next(s for s in PAGES if s.url_path == url_path)
     sidebar = page.locator('[data-testid="stSidebarNav"]')
     sidebar.get_by_text(t(spec.title_key, lang), exact=True).first.click()
-    page.wait_for_timeout(500)
     wait_idle(page)
 
 
@@ -130,21 +130,19 @@ def _search(page, wait_idle, lang: str, text: str) -> None:  # noqa: ANN001
     box = page.get_by_role("textbox", name=t("filter.search", lang))
     box.fill(text)
     box.press("Enter")
-    page.wait_for_timeout(300)
     wait_idle(page)
 
 
 def _centre(page, click: bool, wait_idle) -> None:  # noqa: ANN001
     canvas = page.locator("#deckgl-overlay").first
     canvas.wait_for(state="visible", timeout=30_000)
-    page.wait_for_timeout(2000)  # the view glides to the fitted single point
+    deck_view(page)  # the view glides to the fitted single point
     box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x - 3, y)
     page.mouse.move(x, y)
     if click:
         page.mouse.click(x, y)
-        page.wait_for_timeout(500)
         wait_idle(page)
 
 

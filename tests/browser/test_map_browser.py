@@ -18,6 +18,7 @@ from components import map_view as mv
 from components.charts import SECTOR_COLORS, hex_to_rgb
 from components.data import default_data_dir, load_bundle
 from components.i18n import t
+from tests.browser.conftest import deck_view
 
 ROOT = Path(__file__).resolve().parents[2]
 BASEL = "basel-health-valley"
@@ -60,19 +61,17 @@ def _search(page, wait_idle, lang: str, text: str) -> None:  # noqa: ANN001
     box = page.get_by_role("textbox", name=t("filter.search", lang))
     box.fill(text)
     box.press("Enter")
-    page.wait_for_timeout(300)
     wait_idle(page)
 
 
 def _click_centre(page, wait_idle) -> None:  # noqa: ANN001
     canvas = _deck(page)
-    page.wait_for_timeout(1500)  # the view glides to the fitted view
+    deck_view(page)  # the view glides to the fitted view
     box = canvas.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 100
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_timeout(300)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(500)
     wait_idle(page)
 
 
@@ -80,7 +79,7 @@ def _hover_centre(page):  # noqa: ANN001, ANN202
     """Hover the centre of the drawn map (where a fitted single cluster sits); the tooltip."""
     _wait_drawn(page)
     canvas = _deck(page)
-    page.wait_for_timeout(1500)  # the view glides to the fitted view
+    deck_view(page)  # the view glides to the fitted view
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2 - 3, box["y"] + box["height"] / 2)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

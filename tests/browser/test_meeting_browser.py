@@ -22,6 +22,7 @@ from components import map_view as mv
 from components.data import default_data_dir, load_bundle
 from components.i18n import t
 from components.registry import DEFAULT_PAGE, PAGES
+from tests.browser.conftest import deck_view
 
 BRAZIL_AERO = "brazil-aerospace"
 RIO = "rio-de-janeiro-energy"
@@ -42,7 +43,6 @@ def _sidebar(page):  # noqa: ANN001, ANN202
 def _nav(page, wait_idle, url_path: str, lang: str = "en") -> None:  # noqa: ANN001
     """Click a page in the sidebar navigation, as a user does."""
     _sidebar(page).get_by_role("link", name=t(f"nav.{url_path}", lang), exact=True).click()
-    page.wait_for_timeout(500)
     wait_idle(page)
 
 
@@ -64,7 +64,8 @@ def _current_page(page) -> str:  # noqa: ANN001
 
 
 def _not_found_dialog(page) -> bool:  # noqa: ANN001
-    page.wait_for_timeout(1000)
+    """Streamlit's "Page not found" dialog (it comes with the run; callers have waited for it)."""
+    page.wait_for_timeout(200)
     dialogs = page.get_by_role("dialog")
     return any("not found" in dialogs.nth(i).inner_text() for i in range(dialogs.count()))
 
@@ -100,13 +101,11 @@ def test_language_switch_keeps_heatmap_radios(page, open_app, wait_idle) -> None
     assert _checked(page, t("heatmap.source.named", "en"))
     assert _checked(page, t("heatmap.measure.lq", "en"))
     _sidebar(page).get_by_text("中文", exact=True).click()
-    page.wait_for_timeout(500)
     wait_idle(page)
     assert _checked(page, t("heatmap.source.named", "zh")), "source radio lost its selection"
     assert _checked(page, t("heatmap.measure.lq", "zh")), "measure radio lost its selection"
     # The next click changes only what was clicked.
     page.get_by_text(t("heatmap.measure.share_continent", "zh"), exact=True).click()
-    page.wait_for_timeout(500)
     wait_idle(page)
     params = _params(page)
     assert params.get("source") == "named" and params.get("measure") == "share_continent"
@@ -125,7 +124,7 @@ def _canvas(page):  # noqa: ANN001, ANN202
 def _centre(page) -> tuple[float, float]:  # noqa: ANN001
     canvas = _canvas(page)
     canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # the view glides to the fitted view
+    deck_view(page)  # the view glides to the fitted view
     box = canvas.bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
@@ -142,7 +141,6 @@ def _search(page, wait_idle, text: str) -> None:  # noqa: ANN001
     box = page.get_by_role("textbox", name=t("filter.search", "en"))
     box.fill(text)
     box.press("Enter")
-    page.wait_for_timeout(500)
     wait_idle(page)
 
 
@@ -153,7 +151,6 @@ def test_click_opens_the_cluster_the_tooltip_names(page, open_app, wait_idle) ->
     x, y = _centre(page)
     assert names[BRAZIL_AERO] in _tooltip_at(page, x, y)
     page.mouse.click(x, y)
-    page.wait_for_timeout(500)
     wait_idle(page)
     assert _params(page).get("cluster") == BRAZIL_AERO
 
@@ -167,7 +164,6 @@ def test_click_opens_the_cluster_the_tooltip_names(page, open_app, wait_idle) ->
     x, y = _centre(page)
     assert names[RIO] in _tooltip_at(page, x, y)
     page.mouse.click(x, y)
-    page.wait_for_timeout(500)
     wait_idle(page)
     assert _params(page).get("cluster") == RIO, "the click did not open the hovered cluster"
     assert names[RIO] in _main_text(page)
@@ -184,7 +180,6 @@ def test_filters_and_profile_survive_moving_between_pages(page, open_app, wait_i
 
     _nav(page, wait_idle, "heatmap")
     page.get_by_text(t("heatmap.measure.lq", "en"), exact=True).click()
-    page.wait_for_timeout(500)
     wait_idle(page)
     assert _params(page).get("measure") == "lq"
 
@@ -218,7 +213,6 @@ def test_back_from_a_drill_down_link_restores_the_heatmap(page, open_app, wait_i
 
     page.go_back()
     page.wait_for_url("**/heatmap**", timeout=20_000)
-    page.wait_for_timeout(800)
     wait_idle(page)
     params = _params(page)
     assert params.get("measure") == "lq" and params.get("cell") == "biomed.EU", params
@@ -230,35 +224,6 @@ def test_back_from_a_drill_down_link_restores_the_heatmap(page, open_app, wait_i
 
 
 # --- 5. the map fits the screen ------------------------------------------------------------------
-
-_VIEW_JS = """() => {
-  // Test-only: read the deck's current view state from the React tree around the canvas.
-  const el = document.querySelector('#deckgl-overlay');
-  const key = el && Object.keys(el).find(k => k.startsWith('__reactFiber'));
-  let fiber = key ? el[key] : null;
-  for (let i = 0; fiber && i < 80; i++, fiber = fiber.return) {
-    const p = fiber.memoizedProps;
-    if (p && p.viewState && typeof p.viewState.zoom === 'number') {
-      const v = p.viewState;
-      return {latitude: v.latitude, longitude: v.longitude, zoom: v.zoom};
-    }
-  }
-  return null;
-}"""
-
-
-def _view(page, settle_s: float = 8.0) -> dict:  # noqa: ANN001
-    """The deck's view once it has stopped moving (transitions glide for a moment)."""
-    deadline = time.monotonic() + settle_s
-    last = None
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(700)
-        view = page.evaluate(_VIEW_JS)
-        if view is not None and view == last:
-            return view
-        last = view
-    assert last is not None, "no deck view state found"
-    return last
 
 
 def _project(view: dict, lon: float, lat: float) -> tuple[float, float]:
@@ -285,7 +250,7 @@ def test_map_fills_the_screen_and_shows_every_cluster(
     wait_idle(page)
     canvas = _canvas(page)
     canvas.scroll_into_view_if_needed()
-    view = _view(page)
+    view = deck_view(page)
     box = canvas.bounding_box()
     vw, vh = page.viewport_size["width"], page.viewport_size["height"]
     if size == "phone":
@@ -314,7 +279,7 @@ def test_map_fills_the_screen_and_shows_every_cluster(
     lone = max(range(len(offsets)), key=nearest)
     dx, dy = offsets[lone]
     canvas.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the fixed header
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(200)
     box = canvas.bounding_box()
     x, y = box["x"] + half_w + dx, box["y"] + half_h + dy
     assert 80 < y < vh, "the checked cluster is off screen"
@@ -333,6 +298,17 @@ SHOTS = [
 ]
 
 
+def _drawn(page) -> None:  # noqa: ANN001
+    """Every plotly chart has drawn its SVG and the map (if any) has stopped gliding."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+                   .every(p => p.querySelector('.main-svg'))""",
+        timeout=30_000,
+    )
+    if page.locator("#deckgl-overlay").count():
+        deck_view(page)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", ["1920", "1280", "phone"])
 def test_screens_at_meeting_viewports(
@@ -345,7 +321,7 @@ def test_screens_at_meeting_viewports(
         query = "&".join(f"{k}={v}" for k, v in {"lang": lang, **params}.items())
         page.goto(f"{base_url}/{path}?{query}")
         wait_idle(page)
-        page.wait_for_timeout(1500)
+        _drawn(page)
         assert page.locator('[data-testid="stException"]').count() == 0, (path, params)
         assert not _not_found_dialog(page)
         if "measure" in params:  # the URL's choice is what the radio shows (not its default)

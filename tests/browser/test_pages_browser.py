@@ -38,11 +38,11 @@ def test_overview_shows_cjk_and_headline(page, open_app, screenshot) -> None:
     assert page.locator(".js-plotly-plot").count() == 2
 
 
-def test_language_survives_page_switch(page, open_app) -> None:
+def test_language_survives_page_switch(page, open_app, wait_idle) -> None:
     open_app(page, "", lang="en")
     page.get_by_role("link", name="Sector heatmaps").first.click()
     page.wait_for_url("**/heatmap**")
-    page.wait_for_timeout(1500)
+    wait_idle(page)
     assert "lang=en" in page.url
 
 
@@ -55,14 +55,16 @@ def test_language_switch_updates_url(page, open_app, wait_idle) -> None:
 
 
 @pytest.mark.parametrize("path", DEEP_LINKS)
-def test_deep_link_on_a_fresh_server_goes_through_the_router(page, app_server, path: str) -> None:
+def test_deep_link_on_a_fresh_server_goes_through_the_router(
+    page, app_server, wait_idle, path: str
+) -> None:
     """The first request a new server gets may be a shared deep link: it must get the full frame."""
     with app_server(name=f"server-fresh-{path}") as url:
         page.goto(f"{url}/{path}?lang=en")
         page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("English", exact=True).wait_for(timeout=30_000)
-        page.wait_for_timeout(1500)
+        wait_idle(page)
         assert "Overview" in sidebar.inner_text()  # the router's page titles, in English
         assert f"/{path}" in page.url and "lang=en" in page.url
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -64,7 +64,14 @@ def _open(page, open_app, width: int, **params: str) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": width, "height": 1000})
     open_app(page, "policies", **params)
     page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=30_000)
-    page.wait_for_timeout(800)  # let plotly settle its text after the last resize
+    # Let plotly settle its text after the last resize: the same text boxes twice, 0.3 s apart.
+    last = None
+    for _ in range(40):
+        boxes = page.evaluate(TEXT_BOXES_JS)
+        if boxes == last:
+            return
+        last = boxes
+        page.wait_for_timeout(300)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
