@@ -27,26 +27,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from components.datafiles import (
+    FILES,
+    Problem,
+    quote_value,
+)
 from components.sources import annex_row, chapter_of
 from components.vocab import CONTINENTS, SECTION_KINDS, SECTORS
 
 if TYPE_CHECKING:  # pandera is imported only when something is validated (components.schemas)
     import pandera.pandas as pa
 
-FILES: dict[str, str] = {
-    "clusters": "clusters.csv",
-    "organizations": "organizations.csv",
-    "sector_continent": "sector_continent.csv",
-    "policies": "policies.csv",
-    "facts": "facts.csv",
-    "trends": "trends.csv",
-    "sections": "sections.csv",
-    "recommendation_trends": "recommendation_trends.csv",
-}
-ANNEX_MAX = 150
-
-SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-REGION_SLUG_RE = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"  # facts.region: slugs such as USA-MEX, APAC-DEV
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 log = logging.getLogger(__name__)
 
@@ -54,53 +45,12 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------------------------
 # Problems, errors and the bundle
 
-VALUE_LIMIT = 60  # characters of an offending value quoted in a message
 # Rows per data file: the report's files have a few hundred at most. A data folder is the
 # operator's (``DATA_DIR``), so ``ATLAS_MAX_ROWS`` may raise the bound (the scale benchmarks' 100k).
 MAX_ROWS = int(os.environ.get("ATLAS_MAX_ROWS", "") or 10_000)
 MAX_INT = 2**53  # whole numbers beyond this are not read at all (a clear message, no overflow)
 MAX_FLOAT = 1e15
 _ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def quote_value(value: object, limit: int = VALUE_LIMIT) -> str:
-    """A cell value as quoted in messages: one line, at most ``limit`` characters (``…`` cut)."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem (or, with ``warning``, a suspicious but valid value) in a data file.
-
-    ``code`` names the message in the catalogue (``data.problem.<code>``, filled from
-    ``params``); ``message`` is the same in English for logs and :class:`DataError`. ``row`` is
-    the 1-based data row (the line after the header is row 1), ``value`` the offending cell.
-    """
-
-    file: str
-    code: str
-    message: str
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-    params: tuple[tuple[str, str], ...] = ()
-    warning: bool = False
-
-    def __str__(self) -> str:
-        where = [f"data file {self.file}"]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        said = f"value '{quote_value(self.value)}' " if self.value is not None else ""
-        text = ", ".join(where) + f": {said}{self.message}"
-        return text if text.endswith(".") else text + "."
-
-    @property
-    def fmt(self) -> dict[str, str]:
-        """``params`` as a dict, for the catalogue's placeholders."""
-        return dict(self.params)
 
 
 class DataError(Exception):
@@ -179,9 +129,6 @@ def default_data_dir() -> Path:
     """``$DATA_DIR`` if set (and not empty), else the repository's ``data/`` folder."""
     env = os.environ.get("DATA_DIR", "").strip()
     return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
-
-
-TEXT_MAX = 1000  # characters in any text cell (the report's longest summary has about 600)
 
 
 def schema(name: str) -> pa.DataFrameSchema:
@@ -730,6 +677,7 @@ MANIFEST = ROOT / "data" / "validated.json"
 RULE_SOURCES = (
     "components/schemas.py",
     "components/data.py",
+    "components/datafiles.py",
     "components/vocab.py",
     "components/sources.py",
 )

@@ -12,16 +12,14 @@ from components import overview as ov
 from components.captions import cluster_list_source, cluster_sources, source_line
 from components.charts import frozen
 from components.data import (
-    FILES,
-    TEXT_MAX,
     Bundle,
-    Problem,
     check_rules,
     column_kind,
     report_continents,
     schema,
     suspicious_clusters,
 )
+from components.datafiles import FILES, TEXT_MAX, Problem
 from components.geo import load_bboxes
 from components.i18n import Lang, join_list, t
 from components.problems import problem_text

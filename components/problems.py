@@ -1,8 +1,9 @@
 """Data problems in the reader's language: one sentence, or a table row. Pure: no ``st.*``.
 
-A :class:`components.data.Problem` carries a code (``data.problem.<code>`` in the catalogue), its
-parameters and the offending value; the value is quoted literally and shortened. These texts are
-plain: escape them (``components.safe.escape_md``) before they reach markdown.
+A :class:`components.datafiles.Problem` carries a code (``data.problem.<code>`` in the
+catalogue), its parameters and the offending value; the value is quoted literally and
+shortened. These texts are plain: escape them (``components.safe.escape_md``) before they
+reach markdown.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from components.data import Problem, quote_value
+from components.datafiles import Problem, quote_value
 from components.i18n import Lang, catalogue, join_list, punct, t
 
 

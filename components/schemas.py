@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from components.data import (
+from components.datafiles import (
     ANNEX_MAX,
     FILES,
     REGION_SLUG_RE,

@@ -5,7 +5,7 @@ following ``clusters.csv``'s schema. :func:`read_upload` turns the bytes into a 
 cells; :func:`validate_clusters` applies the same rules as the shipped data (the pandera schema of
 ``components.data`` and its cross-row rules) row by row, so valid rows can be used while invalid
 ones are listed; :func:`merge` builds this session's :class:`CustomData`. Nothing here raises on
-bad input: every problem is a :class:`components.data.Problem` with its row, column and value.
+bad input: every problem is a :class:`components.datafiles.Problem` with its row, column and value.
 """
 
 from __future__ import annotations

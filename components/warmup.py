@@ -120,12 +120,18 @@ def warm(lang: Lang) -> None:
     mm.sector_counts(bundle, none)
 
 
+def on_server() -> bool:
+    """Whether a Streamlit server runs this script. AppTest installs a mock of the runtime
+    (``runtime.exists()`` is then true too); only a server has a real one."""
+    return runtime.exists() and type(runtime.get_instance()) is runtime.Runtime
+
+
 def warm_in_background(lang: Lang) -> threading.Thread | None:
     """Start :func:`warm` on a daemon thread, once per process and language, on a running server
     only (not under AppTest: the tests measure and count the memo themselves). Called by
     ``app.py`` when a page has run, so it never delays the page the reader opened; a failure is
     logged and changes nothing."""
-    if not runtime.exists():
+    if not on_server():
         return None
     with _lock:
         if lang in _warmed:

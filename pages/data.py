@@ -8,7 +8,7 @@ import streamlit as st
 from components import dataset as ds
 from components import upload as up
 from components.cached import custom_data, shipped_bundle, use_custom
-from components.data import Problem
+from components.datafiles import Problem
 from components.display import download_csv, download_xlsx, show_fig
 from components.i18n import t
 from components.memo import dataset_memo

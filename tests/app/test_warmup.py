@@ -4,6 +4,7 @@ first page's chart-code placeholder leaves nothing on the page."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +73,19 @@ def test_page_modules_reads_a_page_s_component_imports() -> None:
 
 def test_no_warming_outside_a_server() -> None:
     assert warmup.warm_in_background("en") is None  # AppTest and unit tests: no Runtime
+
+
+def test_no_warming_under_apptest(
+    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AppTest installs a mock runtime: warming there ran beside every measured rerun of the
+    benchmarks (the shared frame 5 -> 15 ms) and beside the tests."""
+    monkeypatch.setattr(warmup, "_warmed", set())
+    at = make_app("pages/overview.py", lang="en")
+    assert not at.exception
+    assert warmup._warmed == set()
+    assert not [t for t in threading.enumerate() if t.name.startswith("atlas-warm")]
+    assert not warmup.on_server()
 
 
 def test_the_chart_code_placeholder_is_sent_once_and_emptied(
