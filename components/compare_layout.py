@@ -78,7 +78,17 @@ def controls(
         disabled=full,
         help=t("compare.add_full", lang, n=cmp.MAX_REGIONS) if full else None,
     )
-    with group_col.expander(t("compare.group.heading", lang), icon=":material/group_work:"):
+    # Lazy: the form (a 250-country multiselect among others) is built only while it is open,
+    # not on every rerun of the page.
+    form = group_col.expander(
+        t("compare.group.heading", lang),
+        icon=":material/group_work:",
+        key=cs.GROUP_FORM_KEY,
+        on_change="rerun",
+    )
+    if not form.open:
+        return
+    with form:
         st.text_input(
             t("compare.group.name", lang),
             key=cs.GROUP_NAME_KEY,
@@ -232,8 +242,9 @@ def maps(v: CompareView, lang: Lang) -> None:
                 _no_clusters(st, v, i, lang)
                 continue
             st.pydeck_chart(deck, key=f"cmp_map_{i}", height=MAP_HEIGHT, width="stretch")
-            st.caption(v.geo_source)
+    # The legend, then one source line for the row (the maps share it).
     st.html(cc.legend_html(lang))
+    st.caption(v.geo_source)
 
 
 def difference(v: CompareView, lang: Lang) -> None:
@@ -260,21 +271,23 @@ def similar(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
     st.markdown(t("compare.similar.lead", lang, name=escape_md(v.headers[0].name)))
     if v.similar.empty:
         st.info(t("compare.similar.none", lang, min=cmp.MIN_SIMILAR))
-    for country, line in v.similar_lines:
-        # One row: the country's line on the left, "add" on the right (3 elements a row).
-        row = st.container(
-            horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"
-        )
-        row.markdown(line)
-        row.button(
-            t("compare.similar.add", lang),
-            key=f"cmp_similar_{country}",
-            on_click=cs.add,
-            args=(country,),
-            icon=":material/add:",
-            disabled=full or country in regions,
-            help=t("compare.add_full", lang, n=cmp.MAX_REGIONS) if full else None,
-        )
+    if v.similar_lines:
+        # The lines in one list, then one row of "add" buttons (one element per country
+        # instead of three).
+        st.markdown("\n".join(f"- {line}" for _, line in v.similar_lines))
+        row = st.container(horizontal=True, gap="small")
+        for country, _ in v.similar_lines:
+            row.button(
+                v.similar_names[country],
+                key=f"cmp_similar_{country}",
+                on_click=cs.add,
+                args=(country,),
+                icon=":material/add:",
+                disabled=full or country in regions,
+                help=t("compare.add_full", lang, n=cmp.MAX_REGIONS)
+                if full
+                else t("compare.similar.add", lang),
+            )
     explain = t("compare.similar.explain", lang, min=cmp.MIN_SIMILAR)
     st.caption(f"{explain}\n\n{v.similar_source}")  # one caption: how, then the source
 

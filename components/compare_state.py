@@ -23,6 +23,7 @@ GROUP_PROBLEM = "cmp_group_problem"
 ADD_KEY = "cmp_add"
 GROUP_NAME_KEY = "cmp_group_name"
 GROUP_MEMBERS_KEY = "cmp_group_members"
+GROUP_FORM_KEY = "cmp_group_form"  # the form's expander (open or closed)
 MAX_KNOWN_GROUPS = 12  # groups remembered in a session as choices (the URL carries the used ones)
 
 

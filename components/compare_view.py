@@ -95,6 +95,7 @@ class CompareView:
     # (``st.dataframe`` otherwise converts the frame on every rerun)
     table_shown: pa.Table
     similar_lines: tuple[tuple[str, str], ...]  # (country, its line: name, clusters, distance)
+    similar_names: dict[str, str]  # country -> its name (markdown-escaped), the "add" buttons
 
 
 def _header(bundle: Bundle, region: cmp.Region, here: pd.DataFrame, lang: Lang) -> Header:
@@ -300,6 +301,7 @@ def compare_view(
             table.map(lambda x: "" if pd.isna(x) else str(x)), preserve_index=False
         ),
         similar_lines=_similar_lines(similar, lang),
+        similar_names={str(c): escape_md(country_name(str(c), lang)) for c in similar["country"]},
     )
 
 

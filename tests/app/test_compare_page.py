@@ -38,6 +38,13 @@ def _heads(at) -> list[str]:  # noqa: ANN001
     return [m.value[3:] for m in at.markdown if m.value.startswith("## ")]
 
 
+def _open_group_form(at):  # noqa: ANN001, ANN202
+    """Open the group form's expander (built only while open) and rerun."""
+    assert not [w for w in at.text_input if w.key == "cmp_group_name"]  # closed: not built
+    at.session_state["cmp_group_form"] = True
+    return at.run()
+
+
 def _warnings(at) -> str:  # noqa: ANN001
     return "\n".join(w.value for w in at.warning)
 
@@ -215,7 +222,7 @@ def test_hostile_groups_never_raise_and_are_shown_short(make_app, group: str) ->
 
 
 def test_a_group_defined_in_the_form(make_app) -> None:
-    at = make_app(PAGE, lang="en")
+    at = _open_group_form(make_app(PAGE, lang="en"))
     at.text_input(key="cmp_group_name").input("Nordics")
     at.multiselect(key="cmp_group_members").set_value(["SWE", "DNK", "NOR", "FIN"])
     at.button(key="cmp_group_add").click().run()
@@ -234,7 +241,7 @@ def test_a_group_defined_in_the_form(make_app) -> None:
 def test_a_bad_group_in_the_form_is_explained(
     make_app, name: str, members: list, reason: str
 ) -> None:
-    at = make_app(PAGE, lang="zh")
+    at = _open_group_form(make_app(PAGE, lang="zh"))
     at.text_input(key="cmp_group_name").input(name)
     at.multiselect(key="cmp_group_members").set_value(members)
     at.button(key="cmp_group_add").click().run()
