@@ -41,6 +41,7 @@ from components.matrices import (
     parse_cell,
     source_matrices,
 )
+from components.memo import per_dataset
 from components.present import SlideView, freeze
 from components.static_map import build_static_map
 from components.urlstate import parse_choice, parse_multi, parse_slug, parse_text
@@ -648,7 +649,33 @@ def _compare_difference(bundle: Bundle, params: Mapping[str, str], lang: Lang) -
     )
 
 
-_COMPARE_VIEW = re.compile(r"cmp_(share|lq|policies)_([0-9])")
+_COMPARE_VIEW = re.compile(r"cmp_(share|lq|policies)_([0-9])")  # one column (older briefings)
+_COMPARE_ROWS = {"share": "share_fig", "lq": "lq_fig", "policies": "policy_fig"}
+
+
+@per_dataset
+def _compare_view(bundle: Bundle, tokens: tuple, groups: tuple, lang: Lang) -> object:
+    from components.compare_view import compare_view  # late: it pulls in the map code
+
+    return compare_view(bundle, tokens, groups, lang)
+
+
+def _compare_row(key: str) -> Callable[[Bundle, Mapping[str, str], Lang], SlideView]:
+    """A whole row of the page: every region's share, LQ or policy panel in one figure."""
+
+    def build(bundle: Bundle, params: Mapping[str, str], lang: Lang) -> SlideView:
+        group = params.get("group")
+        sel = cmp.parse_selection(params.get("regions"), [group] if group else [])
+        used = tuple(g for g in sel.groups if g.name in sel.regions)
+        view = _compare_view(bundle, sel.regions, used, lang)
+        fig = getattr(view, _COMPARE_ROWS[key])
+        if fig is None:
+            return _compare_missing(lang)
+        source = source_line(lang, ["table 6-2"]) if key == "policies" else view.basis_source
+        title = f"{t(f'compare.section.{key}', lang)} · {join_list(view.names.values(), lang)}"
+        return SlideView(kind="chart", title=title, fig=fig, source=source)
+
+    return build
 
 
 _MAP_PARAMS: dict[str, Param] = {
@@ -683,6 +710,16 @@ RENDERERS: dict[tuple[str, str], Renderer] = {
             _heatmap_country,
         ),
         Renderer("map", "map_deck", "map.title", _MAP_PARAMS, _map),
+        *(
+            Renderer(
+                "compare",
+                f"cmp_{key}",
+                f"compare.section.{key}",
+                _COMPARE_PARAMS,
+                _compare_row(key),
+            )  # fmt: skip
+            for key in _COMPARE_ROWS
+        ),
         Renderer(
             "compare",
             "cmp_difference",

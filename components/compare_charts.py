@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -470,3 +471,147 @@ def basis_source(bases: Sequence[str], clusters: pd.DataFrame, lang: Lang) -> st
     if all(b == "named" for b in bases):
         return source_line(lang, [], named_source)
     return source_line(lang, ["figure 2-1"], named_source)
+
+
+# --- one figure per row: the regions' charts as panels side by side ------------------------------
+# The panels sit where the page's columns sit (``st.columns(n, gap="medium")``: equal widths,
+# a 2rem gap). The gap's share of the row depends on the screen (the main area is about 820 px
+# wide at 1280 px with the sidebar open, 1500 px at 1920): the nominal width lies between, and
+# the inset keeps every panel inside its column at both ends (off by at most ~9 px at 4 columns).
+NOMINAL_ROW_PX = 1100
+COLUMN_GAP_PX = 32
+PANEL_INSET_PX = 12  # space between a panel's edge and its bars, labels and values
+
+
+def panel_spans(n: int) -> list[tuple[float, float]]:
+    """The paper-x span of each of ``n`` panels (the page's column grid)."""
+    gap = COLUMN_GAP_PX / NOMINAL_ROW_PX
+    width = (1 - (n - 1) * gap) / n
+    return [(i * (width + gap), i * (width + gap) + width) for i in range(n)]
+
+
+def _axis_ref(ref: str, k: int) -> str:
+    """``x`` / ``y`` / ``x domain`` of panel ``k`` (1-based): ``x2``, ``y2 domain``, ..."""
+    axis, _, rest = ref.partition(" ")
+    if axis not in ("x", "y"):
+        return ref
+    name = axis if k == 1 else f"{axis}{k}"
+    return f"{name} {rest}" if rest else name
+
+
+def _wrapped(text: str) -> str:
+    """Plain ``text`` for a panel, escaped, on lines of about a narrow panel's width (CJK text
+    has no blanks: broken between characters)."""
+    width = 26 if " " in text else 13
+    return "<br>".join(escape_html(line) for line in textwrap.wrap(text, width)) or ""
+
+
+def panels(
+    figs: Sequence[go.Figure | None],
+    titles: Sequence[str],
+    subtitles: Sequence[str],
+    empty: Sequence[str],
+) -> go.Figure | None:
+    """The per-region charts ``figs`` (built by the ``build_*_chart`` functions above) as the
+    panels of one figure, left to right on the page's column grid: each panel keeps its own
+    axes (ranges shared by the builders), bars, labels and values, and gets its region's name
+    and subtitle on top. ``None`` panels show ``empty[i]`` instead (plain text). One figure
+    per row: one chart for the browser to draw and the server to send, however many regions;
+    the rows of the panels are level by construction. None when every panel is empty."""
+    n = len(figs)
+    spans = panel_spans(n)
+    specs = [None if f is None else f.to_dict() for f in figs]
+    drawn = [s for s in specs if s is not None]
+    if not drawn:
+        return None
+    base = drawn[0]["layout"]
+    top = max(s["layout"]["margin"]["t"] for s in drawn)
+    bottom = max(s["layout"]["margin"]["b"] for s in drawn)
+    plot_h = max(s["layout"]["height"] - s["layout"]["margin"]["t"] - s["layout"]["margin"]["b"]
+                 for s in drawn)  # fmt: skip
+    inset = PANEL_INSET_PX / NOMINAL_ROW_PX
+    layout: dict = {
+        k: v
+        for k, v in base.items()
+        if k not in ("title", "xaxis", "yaxis", "annotations", "shapes", "template")
+    }
+    layout |= {
+        "height": top + bottom + plot_h,
+        "margin": {"t": top, "b": bottom, "l": 0, "r": 0},
+        "annotations": [],
+        "shapes": [],
+    }
+    data: list[dict] = []
+    legend_seen: set[str] = set()
+    for i, (spec, (a, b)) in enumerate(zip(specs, spans, strict=True)):
+        k = i + 1
+        left, width = a + inset, (b - a) - 2 * inset
+        head = f"<b>{escape_html(titles[i])}</b>"
+        if subtitles[i]:
+            head += (
+                f'<br><span style="font-size:13px;color:{MUTED}">{escape_html(subtitles[i])}</span>'
+            )
+        layout["annotations"].append(
+            {
+                "x": left,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "top",
+                "yshift": top - 6,
+                "text": head,
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": TITLE_FONT, "color": "#1f2933"},
+            }
+        )
+        if spec is None:
+            layout["annotations"].append(
+                {
+                    "x": left,
+                    "xref": "paper",
+                    "xanchor": "left",
+                    "y": 0.5,
+                    "yref": "paper",
+                    "yanchor": "middle",
+                    "text": _wrapped(empty[i]),
+                    "showarrow": False,
+                    "align": "left",
+                    "font": {"size": LABEL_FONT, "color": MUTED},
+                }
+            )
+            continue
+        lay = spec["layout"]
+        x0, x1 = lay["xaxis"].get("domain", [0, 1])
+        layout[f"xaxis{k}"] = lay["xaxis"] | {
+            "domain": [left + x0 * width, left + x1 * width],
+            "anchor": _axis_ref("y", k),
+        }
+        layout[f"yaxis{k}"] = lay["yaxis"] | {"anchor": _axis_ref("x", k), "domain": [0, 1]}
+        for trace in spec["data"]:
+            trace = dict(trace) | {"xaxis": _axis_ref("x", k), "yaxis": _axis_ref("y", k)}
+            if trace.get("showlegend", True):  # the policies' periods: one legend entry each
+                name = trace.get("name", "")
+                trace["legendgroup"] = name
+                trace["showlegend"] = name not in legend_seen
+                legend_seen.add(name)
+            data.append(trace)
+        for ann in lay.get("annotations", ()):
+            ann = dict(ann)
+            if ann.get("xref") == "paper":
+                ann["x"] = left + ann["x"] * width
+            else:
+                ann["xref"] = _axis_ref(ann.get("xref", "x"), k)
+            if ann.get("yref", "y") != "paper":
+                ann["yref"] = _axis_ref(ann.get("yref", "y"), k)
+            layout["annotations"].append(ann)
+        for shape in lay.get("shapes", ()):
+            shape = dict(shape)
+            shape["xref"] = _axis_ref(shape.get("xref", "x"), k)
+            shape["yref"] = _axis_ref(shape.get("yref", "y"), k)
+            layout["shapes"].append(shape)
+    if "xaxis1" in layout:  # plotly names the first axes "xaxis" / "yaxis"
+        layout["xaxis"] = layout.pop("xaxis1")
+        layout["yaxis"] = layout.pop("yaxis1")
+    return go.Figure(data=data, layout=layout)

@@ -15,7 +15,7 @@ from components import compare_state as cs
 from components.captions import source_line
 from components.compare_view import MAP_HEIGHT, CompareView
 from components.display import download_csv, show_fig
-from components.i18n import Lang, t
+from components.i18n import Lang, join_list, punct, t
 from components.registry import PAGES
 from components.safe import escape_md
 
@@ -169,26 +169,35 @@ def cluster_counts(v: CompareView, lang: Lang) -> None:
         col.caption(f"{escape_md(v.gap_sentences[i])}\n\n{source}")
 
 
+def _row_chart(
+    key: str, fig: object, v: CompareView, source: str, lang: Lang, **kw: object
+) -> None:
+    """One row's figure (every region a panel, on the columns' grid) with its source line."""
+    # A container keyed like the column rows (the browser tests measure the rows through it).
+    with st.container(key=f"cmp_row_{key}"):
+        show_fig(
+            fig,
+            key=f"cmp_{key}",
+            name=f"compare_{key}_" + "_".join(r.token for r in v.regions),
+            source=source,
+            lang=lang,
+            **kw,
+        )
+
+
 def sector_charts(v: CompareView, lang: Lang) -> None:
-    """The sector mix and the location quotients, one chart per column."""
-    for key, figs in (("share", v.share_figs), ("lq", v.lq_figs)):
+    """The sector mix and the location quotients: one figure per row, a panel per region."""
+    for key, fig in (("share", v.share_fig), ("lq", v.lq_fig)):
         section(key, lang)
-        cols = columns(key, len(v.regions))
-        for i, (col, rc, fig) in enumerate(zip(cols, v.counts, figs, strict=True)):
-            with col:
-                if fig is None:
-                    _head(st, v, i)
-                    _no_clusters(st, v, i, lang)
-                    continue
-                show_fig(
-                    fig,
-                    key=f"cmp_{key}_{i}",
-                    view=f"cmp_{key}_{i}",  # one slide per column (the default drops the "_{i}")
-                    name=f"compare_{key}_{rc.region.token}",
-                    source=v.basis_sources[i],
-                    lang=lang,
-                )
+        if fig is None:
+            st.info(t("compare.no_clusters", lang, name=_names(v, lang)))
+        else:
+            _row_chart(key, fig, v, v.basis_source, lang)
         st.caption(t(f"compare.explain.{key}", lang))
+
+
+def _names(v: CompareView, lang: Lang) -> str:
+    return escape_md(join_list(v.names.values(), lang))
 
 
 def industries(v: CompareView, lang: Lang) -> None:
@@ -210,25 +219,14 @@ def industries(v: CompareView, lang: Lang) -> None:
 
 
 def policies(v: CompareView, lang: Lang) -> None:
-    """Policies by theme and period, one chart per column on a shared scale."""
+    """Policies by theme and period: one figure, a panel per region on a shared scale."""
     section("policies", lang)
-    cols = columns("policies", len(v.regions))
-    for i, (col, region, pol) in enumerate(zip(cols, v.regions, v.policies, strict=True)):
-        with col:
-            if pol.figure is None:
-                _head(st, v, i)
-                name = escape_md(v.headers[i].name)
-                st.info(t("compare.policies.none", lang, name=name))
-                continue
-            show_fig(
-                pol.figure,
-                key=f"cmp_policies_{i}",
-                view=f"cmp_policies_{i}",
-                name=f"compare_policies_{region.token}",
-                source=source_line(lang, ["table 6-2"]),
-                lang=lang,
-                note=escape_md(pol.line),  # the jurisdictions counted, under the source
-            )
+    if v.policy_fig is None:
+        st.info(t("compare.policies.none", lang, name=_names(v, lang)))
+    else:
+        source = source_line(lang, ["table 6-2"])
+        # the jurisdictions each column counts, under the source
+        _row_chart("policies", v.policy_fig, v, source, lang, note=v.policy_note)
     st.caption(t("compare.explain.policies", lang))
 
 
@@ -274,7 +272,8 @@ def similar(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
     if v.similar_lines:
         # The lines in one list, then one row of "add" buttons (one element per country
         # instead of three).
-        st.markdown("\n".join(f"- {line}" for _, line in v.similar_lines))
+        lines = "\n".join(f"- {line}" for _, line in v.similar_lines)
+        st.markdown(f"{lines}\n\n{t('compare.similar.add', lang)}{punct('colon', lang)}")
         row = st.container(horizontal=True, gap="small")
         for country, _ in v.similar_lines:
             row.button(
@@ -284,9 +283,7 @@ def similar(v: CompareView, regions: Sequence[str], lang: Lang) -> None:
                 args=(country,),
                 icon=":material/add:",
                 disabled=full or country in regions,
-                help=t("compare.add_full", lang, n=cmp.MAX_REGIONS)
-                if full
-                else t("compare.similar.add", lang),
+                help=t("compare.add_full", lang, n=cmp.MAX_REGIONS) if full else None,
             )
     explain = t("compare.similar.explain", lang, min=cmp.MIN_SIMILAR)
     st.caption(f"{explain}\n\n{v.similar_source}")  # one caption: how, then the source

@@ -22,7 +22,15 @@ from components.captions import cluster_list_source, source_line
 from components.charts import frozen
 from components.data import Bundle
 from components.geo import fit_view
-from components.i18n import Lang, country_name, join_list, parenthesize, sector_name, t
+from components.i18n import (
+    Lang,
+    country_name,
+    join_list,
+    parenthesize,
+    punct,
+    sector_name,
+    t,
+)
 from components.matrices import source_matrices
 from components.safe import escape_md
 
@@ -59,14 +67,6 @@ class Industries:
 
 
 @dataclass(frozen=True)
-class PolicyColumn:
-    """A column's policy chart (None when the region has no jurisdiction with policies)."""
-
-    figure: go.Figure | None
-    line: str
-
-
-@dataclass(frozen=True)
 class CompareView:
     """The compare page for one choice of regions, in one language."""
 
@@ -75,12 +75,14 @@ class CompareView:
     counts: tuple[cmp.RegionCounts, ...]
     headers: tuple[Header, ...]
     named_source: str
-    share_figs: tuple[go.Figure | None, ...]
-    lq_figs: tuple[go.Figure | None, ...]
-    basis_sources: tuple[str, ...]  # per column
+    # One figure per row, the regions as panels side by side (None: no region has any)
+    share_fig: go.Figure | None
+    lq_fig: go.Figure | None
+    basis_source: str  # the share and LQ rows' source (figure 2-1, named clusters or both)
     gap_sentences: tuple[str, ...]
     industries: tuple[Industries, ...]
-    policies: tuple[PolicyColumn, ...]
+    policy_fig: go.Figure | None
+    policy_note: str  # the jurisdictions each column counts (markdown, one line per region)
     maps: tuple[pdk.Deck | None, ...]
     geo_source: str
     diff_reading: str
@@ -200,41 +202,43 @@ def compare_view(
     members = {r.token: cmp.region_clusters(clusters, r) for r in regions}
 
     x_max = cmp.common_share_max(counts)
-    share_figs, lq_figs = [], []
+    share_figs, lq_figs, subtitles = [], [], []
     for rc in counts:
         name = names[rc.region.token]
         subtitle = t(f"compare.basis_n.{rc.basis}", lang, n=rc.total)
+        subtitles.append(subtitle)
         if not rc.total:
             share_figs.append(None)
             lq_figs.append(None)
             continue
-        share = cc.build_share_chart(rc, name, subtitle, lang, x_max=x_max, n_regions=n)
-        share_figs.append(frozen(share))
-        lq_figs.append(frozen(cc.build_lq_chart(rc, name, subtitle, lang, n_regions=n)))
+        share_figs.append(cc.build_share_chart(rc, name, subtitle, lang, x_max=x_max, n_regions=n))
+        lq_figs.append(cc.build_lq_chart(rc, name, subtitle, lang, n_regions=n))
+    titles = [names[r.token] for r in regions]
+    no_clusters = [t("compare.no_clusters", lang, name=names[r.token]) for r in regions]
 
     where = {r.token: cmp.region_jurisdictions(r, clusters) for r in regions}
     pols = {tok: cmp.region_policies(bundle.policies, w) for tok, w in where.items()}
     mats = {tok: cmp.policy_matrix(p) for tok, p in pols.items()}
     themes = cmp.shown_themes(mats.values())
     pol_max = max((int(m.sum(axis=1).max()) for m in mats.values()), default=0)
-    policy_cols = []
+    policy_figs, policy_subtitles, notes = [], [], []
     for region in regions:
         tok = region.token
         found = cmp.jurisdiction_counts(pols[tok], where[tok])
+        subtitle = t("compare.policies.subtitle", lang, n=len(pols[tok]))
+        policy_subtitles.append(subtitle if found else "")
         if not found:
-            policy_cols.append(PolicyColumn(None, ""))
+            policy_figs.append(None)
             continue
-        fig = cc.build_policy_chart(
-            mats[tok],
-            themes,
-            names[tok],
-            t("compare.policies.subtitle", lang, n=len(pols[tok])),
-            lang,
-            x_max=pol_max,
-            n_regions=n,
+        policy_figs.append(
+            cc.build_policy_chart(
+                mats[tok], themes, names[tok], subtitle, lang, x_max=pol_max, n_regions=n
+            )
         )
         listed = where[tok] if region.kind != "continent" else tuple(found)
-        policy_cols.append(PolicyColumn(frozen(fig), cmp.jurisdiction_line(found, listed, lang)))
+        line = cmp.jurisdiction_line(found, listed, lang)
+        notes.append(f"**{escape_md(names[tok])}**{punct('colon', lang)}{escape_md(line)}")
+    no_policies = [t("compare.policies.none", lang, name=names[r.token]) for r in regions]
 
     points = mv.jitter_duplicates(clusters)
     maps = tuple(
@@ -277,12 +281,13 @@ def compare_view(
         counts=counts,
         headers=tuple(_header(bundle, r, members[r.token], lang) for r in regions),
         named_source=cluster_list_source(clusters, lang),
-        share_figs=tuple(share_figs),
-        lq_figs=tuple(lq_figs),
-        basis_sources=tuple(cc.basis_source((rc.basis,), clusters, lang) for rc in counts),
+        share_fig=frozen(cc.panels(share_figs, titles, subtitles, no_clusters)),
+        lq_fig=frozen(cc.panels(lq_figs, titles, subtitles, no_clusters)),
+        basis_source=cc.basis_source(tuple(rc.basis for rc in counts), clusters, lang),
         gap_sentences=tuple(cmp.gap_sentence(rc, clusters, matrices, lang) for rc in counts),
         industries=industries,
-        policies=tuple(policy_cols),
+        policy_fig=frozen(cc.panels(policy_figs, titles, policy_subtitles, no_policies)),
+        policy_note="\n\n".join(notes),
         maps=maps,
         geo_source=join_list(
             [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)],

@@ -3,6 +3,7 @@ the others, malformed groups are rejected with a notice, both languages."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -53,8 +54,27 @@ def _charts(at) -> list[dict]:  # noqa: ANN001
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def _panel_titles(chart: dict) -> list[str]:
+    """The region names on top of a row figure's panels, left to right."""
+    heads = [
+        a["text"]
+        for a in chart["layout"]["annotations"]
+        if a.get("yref") == "paper" and a["text"].startswith("<b>")
+    ]
+    return [html.unescape(h[3 : h.index("</b>")]) for h in heads]
+
+
 def _titles(at) -> list[str]:  # noqa: ANN001
-    return [c["layout"]["title"]["text"] for c in _charts(at)]
+    """Every chart's title; a row figure (no title) gives its panels' region names."""
+    out = []
+    for c in _charts(at):
+        title = c["layout"].get("title", {}).get("text")
+        out += [title] if title else _panel_titles(c)
+    return out
+
+
+def _annotations(at) -> str:  # noqa: ANN001
+    return "\n".join(a["text"] for c in _charts(at) for a in c["layout"].get("annotations", ()))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -64,8 +84,9 @@ def test_default_is_europe_against_asia(make_app, lang: str) -> None:
     assert at.title[0].value == t("compare.title", lang)
     assert _slots(at) == ["EU", "AS"]
     assert _heads(at) == [continent_name("EU", lang), continent_name("AS", lang)]
-    # share + LQ + policies per region, and the difference view
-    assert len(at.get("plotly_chart")) == 2 * 3 + 1
+    # share, LQ and policies: one figure per row (a panel per region); the difference view
+    assert len(at.get("plotly_chart")) == 3 + 1
+    assert _titles(at)[:6] == [continent_name(c, lang) for c in ("EU", "AS")] * 3
     assert len(at.get("deck_gl_json_chart")) == 2
     assert _param(at, "regions") is None and _param(at, "group") is None
     assert not at.warning
@@ -258,13 +279,19 @@ def test_region_without_clusters_gets_messages_not_empty_charts(make_app) -> Non
     assert not at.exception
     info = "\n".join(i.value for i in at.info)
     name = country_name("AUT", "en")
-    assert t("compare.no_clusters", "en", name=name) in info
-    assert t("compare.policies.none", "en", name=continent_name("OC", "en")) in info
+    assert t("compare.no_clusters", "en", name=name) in info  # industries, map
     # Austria: no share, LQ or map, but EU policies; Oceania: share, LQ and map, no policies.
-    # No difference chart: Austria has no sector mix to compare.
+    # The row figures say so in the empty panel; no difference chart: Austria has no sector
+    # mix to compare.
     assert len(at.get("deck_gl_json_chart")) == 1
     oc = continent_name("OC", "en")
-    assert _titles(at) == [oc, oc, name]
+    assert _titles(at) == [name, oc] * 3
+    panels = _annotations(at).replace("<br>", " ")
+    assert panels.count(t("compare.no_clusters", "en", name=name)) == 2  # share, LQ
+    assert t("compare.policies.none", "en", name=oc) in panels
+    share, lq, policies = _charts(at)
+    assert {d["xaxis"] for d in share["data"]} == {"x2"}  # Oceania's panel only
+    assert {d["xaxis"] for d in policies["data"]} == {"x"}  # Austria's panel only
     assert escape_md(t("compare.reading.empty", "en", a=name, b=oc)) in "\n".join(
         m.value for m in at.markdown
     )
@@ -286,10 +313,21 @@ def test_links_to_map_heatmap_and_policies(make_app, lang: str) -> None:
 def test_charts_of_a_row_share_their_scale(make_app) -> None:
     at = make_app(PAGE, lang="en", regions="EU,AS,KOR,DEU")
     charts = _charts(at)
-    shares, lqs, policies = charts[0:4], charts[4:8], charts[8:12]
-    for row in (shares, lqs):
-        assert len({tuple(c["layout"]["xaxis"]["range"]) for c in row}) == 1
-        assert len({c["layout"]["height"] for c in row}) == 1
-    assert len({tuple(c["layout"]["xaxis"]["range"]) for c in policies}) == 1
-    assert len(charts) == 13  # and one difference chart: it compares the first two columns
+    axes = ("xaxis", "xaxis2", "xaxis3", "xaxis4")
+    for row in charts[:3]:  # share, LQ, policies: one figure, four panels, one scale
+        layout = row["layout"]
+        assert len({tuple(layout[a]["range"]) for a in axes}) == 1
+        # the panels sit side by side, left to right, without overlapping
+        spans = [layout[a]["domain"] for a in axes]
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert _panel_titles(row) == [
+            continent_name("EU", "en"),
+            continent_name("AS", "en"),
+            country_name("KOR", "en"),
+            country_name("DEU", "en"),
+        ]
+    # one legend entry per period, not one per panel
+    legend = [d["name"] for d in charts[2]["data"] if d.get("showlegend", True)]
+    assert len(legend) == len(set(legend)) == 2
+    assert len(charts) == 4  # and one difference chart: it compares the first two columns
     assert t("compare.diff.first_two", "en") in [c.value for c in at.caption]

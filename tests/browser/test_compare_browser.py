@@ -2,8 +2,9 @@
 
 Every section is one row of paired columns (a container keyed ``cmp_row_<section>``); the test
 measures the columns' bounding boxes: in each row the columns start at the same height, each
-column keeps its x position and width from row to row, and the charts of a row have the same
-top and height (same scale, same layout)."""
+column keeps its x position and width from row to row. The share, LQ and policy rows are one
+figure each, a panel per region: the figure spans the columns and each panel sits inside its
+region's column (panels of one figure are level by construction)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from components.i18n import t
 
 TWO = {}  # the default pair: Europe, Asia
 FOUR = {"regions": "EU,AS,DACH,USA", "group": "DACH:DEU+AUT+CHE"}
-ROWS = ("select", "head", "clusters", "share", "lq", "industries", "policies", "map")
+ROWS = ("select", "head", "clusters", "industries", "map")
+FIGURE_ROWS = ("share", "lq", "policies")
 TOL = 2.0  # px
 
 
@@ -39,6 +41,12 @@ def _first_child_tops(page, row: str) -> list[float]:  # noqa: ANN001
 def _chart_boxes(page, row: str) -> list[dict]:  # noqa: ANN001
     charts = page.locator(f".st-key-cmp_row_{row} .js-plotly-plot")
     return [charts.nth(i).bounding_box() for i in range(0, charts.count())]
+
+
+def _panel_boxes(page, row: str) -> list[dict]:  # noqa: ANN001
+    """The plot area of each panel (plotly's subplot drag rectangles), left to right."""
+    rects = page.locator(f".st-key-cmp_row_{row} .js-plotly-plot .draglayer .nsewdrag")
+    return sorted((rects.nth(i).bounding_box() for i in range(rects.count())), key=lambda b: b["x"])
 
 
 def _open(page, base_url, wait_idle, width: int, lang: str, params: dict) -> None:  # noqa: ANN001
@@ -85,12 +93,20 @@ def test_columns_align_across_sections(
     for left, right in zip(reference, reference[1:], strict=False):
         assert left["x"] + left["width"] <= right["x"] + TOL
 
-    for row in ("share", "lq", "policies"):
+    left, right = reference[0]["x"], reference[-1]["x"] + reference[-1]["width"]
+    for row in FIGURE_ROWS:
         charts = _chart_boxes(page, row)
-        assert len(charts) == n, f"{row}: {len(charts)} charts"
-        assert max(c["y"] for c in charts) - min(c["y"] for c in charts) <= TOL, row
-        assert max(c["height"] for c in charts) - min(c["height"] for c in charts) <= TOL, row
-        assert all(c["width"] > 120 for c in charts), f"{row}: a chart is squeezed"
+        assert len(charts) == 1, f"{row}: {len(charts)} charts"
+        chart = charts[0]
+        assert abs(chart["x"] - left) <= TOL and abs(chart["x"] + chart["width"] - right) <= TOL
+        panels = _panel_boxes(page, row)
+        assert len(panels) == n, f"{row}: {len(panels)} panels"
+        for panel, col in zip(panels, reference, strict=True):
+            # inside its region's column, level with the others, not squeezed
+            assert col["x"] - TOL <= panel["x"], f"{row}: a panel left of its column"
+            assert panel["x"] + panel["width"] <= col["x"] + col["width"] + TOL, row
+            assert panel["width"] > 0.6 * col["width"], f"{row}: a panel is squeezed"
+        assert max(p["y"] for p in panels) - min(p["y"] for p in panels) <= TOL, row
 
     maps = page.locator(".st-key-cmp_row_map [data-testid='stDeckGlJsonChart']")
     assert maps.count() == n
@@ -112,6 +128,7 @@ def test_malformed_group_notice_is_literal_and_short(page, open_app, wait_idle) 
 def test_add_a_similar_country_keeps_the_others(page, open_app, wait_idle) -> None:
     open_app(page, "compare", lang="en", regions="EU,AS")
     page.wait_for_selector(".js-plotly-plot .bars path", timeout=30_000)
+    wait_idle(page)
     button = page.locator(".st-key-cmp_similar_USA button")
     button.scroll_into_view_if_needed()
     button.click()

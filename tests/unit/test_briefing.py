@@ -37,6 +37,9 @@ SAMPLE_PARAMS = {
     },
     ("policies", "pol_theme_chart"): {"jurisdiction": "USA"},
     ("compare", "cmp_difference"): {"regions": "EU,DACH", "group": "DACH:DEU+AUT+CHE"},
+    ("compare", "cmp_share"): {"regions": "EU,DACH", "group": "DACH:DEU+AUT+CHE"},
+    ("compare", "cmp_lq"): {"regions": "EU,AS,USA"},
+    ("compare", "cmp_policies"): {"regions": "AS,DEU"},
 }
 
 

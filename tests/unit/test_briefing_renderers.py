@@ -212,6 +212,22 @@ def test_compare_views_are_the_pages_figures(bundle, lang: str, view: str) -> No
         assert out.source == cc.basis_source([counts[0].basis, dach.basis], bundle.clusters, lang)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", ["share", "lq", "policies"])
+def test_compare_rows_are_the_pages_figures(bundle, lang: str, key: str) -> None:
+    from components import compare as cmp
+    from components.compare_view import compare_view
+
+    out = bf.render(bf.make_slide("compare", f"cmp_{key}", GROUPED), bundle, lang)
+    assert out.kind == "chart" and out.fig.data
+    sel = cmp.parse_selection(GROUPED["regions"], [GROUPED["group"]])
+    page = compare_view(bundle, sel.regions, sel.groups, lang)
+    attr = {"share": "share_fig", "lq": "lq_fig", "policies": "policy_fig"}[key]
+    assert out.fig.to_plotly_json() == getattr(page, attr).to_plotly_json()
+    expected = source_line(lang, ["table 6-2"]) if key == "policies" else page.basis_source
+    assert out.source == expected
+
+
 def test_compare_default_regions_and_missing_columns(bundle) -> None:
     assert bf.render(bf.make_slide("compare", "cmp_lq_0", {}), bundle, "en").kind == "chart"
     # Two regions by default: no third column.

@@ -637,7 +637,7 @@ def test_view_builds_each_columns_text_once(bundle, lang: str) -> None:  # noqa:
     assert all(isinstance(x, str) for x in shown.to_numpy().ravel())
     assert shown.iloc[1, 2] == str(view.table.iloc[1, 2])
     # Every figure and map is frozen: drawn again, it is not serialised again.
-    figures = [*view.share_figs, *view.lq_figs, *(p.figure for p in view.policies)]
+    figures = [view.share_fig, view.lq_fig, view.policy_fig]
     assert all(is_frozen(x) for x in [*figures, *view.maps, view.diff_fig])
 
 
