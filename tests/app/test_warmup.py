@@ -98,3 +98,44 @@ def test_the_chart_code_placeholder_is_sent_once_and_emptied(
     assert len(at.sidebar.get("plotly_chart")) == 0
     at.run()
     assert len(at.sidebar.get("plotly_chart")) == 0
+
+
+def test_prestart_leaves_the_default_page_s_first_run_nothing_to_compute(
+    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What serve.py's start-up thread prepares is what the first run of the default page uses:
+    the very bundle object it loaded, and every result the page keeps per dataset."""
+    from components import cached
+
+    cached._load.clear()
+    monkeypatch.setattr(cached, "_last_load", None)
+    memo.clear()
+    warmup.prestart(("en",))
+    preloaded = cached._preloaded
+    assert preloaded is not None
+    warmed = _keys()
+    assert {"headline", "gap_text", "coverage_chart", "trend_lines"} <= _names(warmed)
+    at = make_app("pages/overview.py", lang="en")
+    assert not at.exception
+    assert cached._last_load is not None and cached._last_load[2] is preloaded[2]
+    assert cached._preloaded is None  # handed over once
+    assert not _names(_keys() - warmed), "the overview recomputed what prestart had made"
+
+
+def test_without_a_launcher_nothing_is_awaited() -> None:
+    assert warmup._prestart_thread is None  # AppTest, `streamlit run app.py`
+    assert warmup.await_prestart(timeout=0) is True
+
+
+def test_a_failed_prestart_releases_the_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(langs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(warmup, "prestart", broken)
+    monkeypatch.setattr(warmup, "_prestart_thread", None)
+    monkeypatch.setattr(warmup, "_prestart_done", threading.Event())
+    thread = warmup.start_prestart(wait_for_server=False)
+    assert warmup.start_prestart(wait_for_server=False) is thread  # once per process
+    assert warmup.await_prestart(timeout=10) is True
+    thread.join(10)
+    assert not thread.is_alive()
