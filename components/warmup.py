@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go  # already imported by ``import streamlit`` (its plotly theme)
 import streamlit as st
@@ -21,6 +22,9 @@ from streamlit import runtime
 from streamlit.delta_generator import DeltaGenerator
 
 from components.i18n import DEFAULT_LANG, LANGS, Lang
+
+if TYPE_CHECKING:  # imported by app.py before pandas: nothing heavy at the top
+    from components.data import Bundle
 
 _PRELOADED = "_chart_code_preloaded"
 _frozen = False
@@ -136,6 +140,7 @@ def await_prestart(timeout: float = PRESTART_WAIT_S) -> bool:
 
 # --- after the first page: what the other pages' first visits need -----------------------------
 _warmed: set[str] = set()  # languages warmed in this process
+HEATMAP_TOP_COUNTRIES = 15  # pages/heatmap.py's TOP_COUNTRIES (a test checks they agree)
 
 
 def page_modules(path: Path) -> list[str]:
@@ -154,9 +159,10 @@ def page_modules(path: Path) -> list[str]:
 
 def warm(lang: Lang) -> None:
     """Import every page's modules and pandera (the data page's schema tables), and compute the
-    results the first visits of the map and compare pages take from ``components.memo`` when the
-    reader comes with no filters (the same functions and arguments as the pages: the browser-sized
-    parts, which depend on the reader's screen, are left to the visit). Pure warming: nothing is
+    results the first visits of the map, heatmap and compare pages take from ``components.memo``
+    when the reader comes with no filters (the same functions and arguments as the pages: the
+    map's browser-sized parts, which depend on the reader's screen, are left to the visit;
+    the heatmap's are warmed for a desktop screen). Pure warming: nothing is
     shown, and a result a page asks for before it is ready is simply computed there."""
     from components.registry import PAGES
 
@@ -187,6 +193,27 @@ def warm(lang: Lang) -> None:
     mm.notes(bundle, lang)
     mm.table(bundle, none, lang)
     mm.sector_counts(bundle, none)
+    warm_heatmap(bundle, lang)
+
+
+def warm_heatmap(bundle: Bundle, lang: Lang) -> None:
+    """What ``pages/heatmap.py`` computes with nothing in the URL on a desktop-sized screen (the
+    figure 2-1 counts, no cell; every continent; the top countries), with the page's arguments
+    as the page passes them (``per_dataset`` keys them as given)."""
+    from components import heatmap_charts as hc
+    from components import matrices as mx
+    from components.captions import named_list_source
+
+    source, measure, continents, narrow = "published", "count", (), False
+    mx.dataset_matrices(bundle)
+    named_list_source(bundle, lang)
+    hc.main_figure(bundle, source, measure, lang, None, narrow)
+    hc.main_view_table(bundle, source, measure, lang)
+    hc.cell_labels(bundle, source, lang)
+    countries = mx.dataset_country_matrix(bundle, continents)
+    top = None if len(countries) <= HEATMAP_TOP_COUNTRIES else HEATMAP_TOP_COUNTRIES
+    hc.country_figure(bundle, continents, top, lang, narrow)
+    hc.country_view_table(bundle, continents, lang)
 
 
 def on_server() -> bool:

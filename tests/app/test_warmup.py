@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DIRECT = {  # the results warmup.warm computes itself
     "region_options", "option_labels", "compare_view", "drawn", "cluster_ids", "shown",
     "names", "notes", "table", "sector_counts",
+    "dataset_matrices", "named_list_source", "main_figure", "main_view_table", "cell_labels",
+    "dataset_country_matrix", "country_figure", "country_view_table",
 }  # fmt: skip
 
 
@@ -37,7 +39,7 @@ def _keys() -> set:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
+def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute(
     make_app: Callable[..., AppTest], lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_app("pages/overview.py", lang=lang)  # the bundle loaded, as after the first page
@@ -45,6 +47,7 @@ def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
     warmup.warm(lang)
     warmed = _keys()
     assert {"compare_view", "region_options", "option_labels", "drawn", "table"} <= _names(warmed)
+    assert {"main_figure", "country_figure", "cell_labels"} <= _names(warmed)
     asked: set = set()
     lookup = memo._lookup
 
@@ -53,7 +56,7 @@ def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
         return lookup(key)
 
     monkeypatch.setattr(memo, "_lookup", recorded)
-    for page in ("pages/compare.py", "pages/map.py"):
+    for page in ("pages/compare.py", "pages/map.py", "pages/heatmap.py"):
         before = _keys()
         at = make_app(page, lang=lang)
         assert not at.exception
@@ -63,6 +66,11 @@ def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
     direct = {k for k in warmed if _names({k}) & DIRECT}
     assert len(direct) == len(DIRECT)
     assert direct <= asked, f"warmed but never asked for: {_names(direct - asked)}"
+
+
+def test_heatmap_warming_uses_the_page_s_top_countries() -> None:
+    text = (ROOT / "pages" / "heatmap.py").read_text(encoding="utf-8")
+    assert f"TOP_COUNTRIES = {warmup.HEATMAP_TOP_COUNTRIES} " in text
 
 
 def test_page_modules_reads_a_page_s_component_imports() -> None:
