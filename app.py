@@ -11,7 +11,6 @@ from components.warmup import (
     end_preload,
     freeze_imported,
     preload_chart_code,
-    preload_map_code,
     warm_in_background,
 )
 
@@ -137,6 +136,4 @@ finally:  # also when the page stops or reruns early
 briefing_sync.mount()
 drop_unbound_params(known_params())
 remember_page_state(spec.url_path, spec.params)
-if not presenting:  # the map's browser code, loaded while the reader reads this page
-    preload_map_code(spec.url_path)
 warm_in_background(lang)  # once per process and language: the other pages' first visits

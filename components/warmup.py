@@ -49,31 +49,6 @@ def preload_chart_code() -> DeltaGenerator:
     return slot
 
 
-MAP_PAGE = "map"
-_MAP_PRELOADED = "_map_code_preloaded"
-
-
-def preload_map_code(page: str) -> None:
-    """At the end of a session's first run (``page``: its url_path), unless that page is the map:
-    an empty, 1-pixel-high deck.gl chart (no layers, no basemap, nothing fetched) at the bottom of
-    the sidebar. The browser fetches and evaluates the map's code (deck.gl and its WebGL device,
-    several MB) when a deck arrives, which took most of the map's first visit; sent after the
-    page, that happens while the reader reads it. Every later run leaves the slot empty (the
-    chart goes; the code stays loaded)."""
-    slot = st.sidebar.empty()
-    if st.session_state.get(_MAP_PRELOADED):
-        return
-    st.session_state[_MAP_PRELOADED] = True
-    if page == MAP_PAGE:
-        return
-    import pydeck as pdk
-
-    from components.map_view import Deck
-
-    deck = Deck([], pdk.ViewState(latitude=0, longitude=0, zoom=0), tooltip={})
-    slot.pydeck_chart(deck, height=1, width="stretch", key="atlas_map_code_preload")
-
-
 def end_preload(slot: DeltaGenerator | None) -> None:
     """Empty the placeholder of :func:`preload_chart_code` (nothing when None)."""
     if slot is not None:

@@ -14,7 +14,6 @@ from components.display import download_csv
 from components.i18n import join_list, t
 from components.safe import escape_md
 from components.viewport import viewport
-from components.warmup import on_server
 from components.widgets import (
     current_lang,
     filter_bar,
@@ -29,7 +28,6 @@ DECK_KEY = "map_deck"
 PICK = "map_pick"
 SAME_LISTED = 6  # clusters on the open one's spot listed as buttons (nearest first)
 NONCE = "_map_view_nonce"  # button presses: a pressed button re-applies the whole view
-WAITED = "_map_waited_for_size"  # this session's first map waited for the browser's size
 
 
 def zoom_to(step: int) -> None:
@@ -42,14 +40,7 @@ lang = current_lang()
 st.title(t("map.title", lang))
 # The map is sized to the screen; a new size mounts a new deck (Streamlit does not reliably move
 # a deck's view to a new initial view while it is being mounted).
-size = viewport("map_viewport")
-frame = mf.map_frame(size)
-# A session's first map on a server: the browser reports its size right after this run, and a new
-# size mounts a new deck; drawn now at the default size, deck.gl would build the map twice (the
-# most expensive part of a first visit). So this run keeps the map's place and the next draws it
-# (once per session: should no size come, the next run draws at the default size).
-await_size = size is None and on_server() and not st.session_state.get(WAITED)
-st.session_state[WAITED] = True
+frame = mf.map_frame(viewport("map_viewport"))
 st.caption(t("map.intro", lang))
 
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
@@ -118,37 +109,34 @@ with tab_map:
                 on_click=zoom_to,
                 args=(0,),
             )
-        if await_size:
-            st.container(height=frame.height, border=False, key="map_deck_pending")
-        else:
-            selection = st.session_state.get(deck_key)
-            deck = mv.build_deck(
-                shown,
-                mv.COUNTRIES_URL,
-                lang,
-                selected=ring,
-                cluster_layer=mv.cluster_layer_id(mm.layer_token(bundle, filters), selection),
-                group_layer=mv.group_layer_id(selection),
-                rows=mm.point_rows(bundle, filters, lang, view.zoom, LIMIT),
-                groups=mm.group_rows(bundle, filters, lang, view.zoom, LIMIT),
-                labels=mm.labels(bundle, filters, lang, view, frame, LIMIT),
-                view=pdk.ViewState(
-                    latitude=view.latitude,
-                    longitude=view.longitude,
-                    zoom=view.zoom,
-                    min_zoom=mf.MIN_ZOOM,
-                    max_zoom=mf.MAX_ZOOM,
-                ),
-            )
-            st.pydeck_chart(
-                deck,
-                on_select="rerun",
-                selection_mode="single-object",
-                key=deck_key,
-                height=frame.height,
-                width="stretch",
-                alt=t("map.alt", lang),
-            )
+        selection = st.session_state.get(deck_key)
+        deck = mv.build_deck(
+            shown,
+            mv.COUNTRIES_URL,
+            lang,
+            selected=ring,
+            cluster_layer=mv.cluster_layer_id(mm.layer_token(bundle, filters), selection),
+            group_layer=mv.group_layer_id(selection),
+            rows=mm.point_rows(bundle, filters, lang, view.zoom, LIMIT),
+            groups=mm.group_rows(bundle, filters, lang, view.zoom, LIMIT),
+            labels=mm.labels(bundle, filters, lang, view, frame, LIMIT),
+            view=pdk.ViewState(
+                latitude=view.latitude,
+                longitude=view.longitude,
+                zoom=view.zoom,
+                min_zoom=mf.MIN_ZOOM,
+                max_zoom=mf.MAX_ZOOM,
+            ),
+        )
+        st.pydeck_chart(
+            deck,
+            on_select="rerun",
+            selection_mode="single-object",
+            key=deck_key,
+            height=frame.height,
+            width="stretch",
+            alt=t("map.alt", lang),
+        )
         if grouped:  # under the map: the map keeps its place on the screen
             st.info(
                 t("map.grouped", lang, shown=len(shown), limit=LIMIT),

@@ -147,36 +147,3 @@ def test_a_failed_prestart_releases_the_first_run(monkeypatch: pytest.MonkeyPatc
     assert warmup.await_prestart(timeout=10) is True
     thread.join(10)
     assert not thread.is_alive()
-
-
-def test_a_served_first_map_waits_once_for_the_browser_s_size(
-    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On a server, a session's first map run without the browser's size keeps the map's place
-    and draws no deck (the size arrives at once; a deck at the default size would be built twice);
-    the next run draws it, also if no size came. Under AppTest (no browser) it draws at once."""
-    at = make_app("pages/map.py", lang="en")
-    assert len(at.get("deck_gl_json_chart")) == 1
-    monkeypatch.setattr(warmup, "on_server", lambda: True)
-    at.session_state["_map_waited_for_size"] = False
-    at.run()
-    assert not at.exception
-    assert len(at.get("deck_gl_json_chart")) == 0
-    at.run()  # no size reported: drawn at the default size now
-    assert len(at.get("deck_gl_json_chart")) == 1
-
-
-def test_the_map_code_is_preloaded_once_after_another_first_page(
-    make_app: Callable[..., AppTest],
-) -> None:
-    at = make_app("pages/overview.py", lang="en")
-    assert at.session_state["_map_code_preloaded"] is True
-    decks = at.sidebar.get("deck_gl_json_chart")
-    assert len(decks) == 1
-    spec = json.loads(decks[0].proto.json)
-    assert spec["layers"] == []
-    assert "http" not in decks[0].proto.json  # no basemap, nothing fetched
-    at.run()
-    assert len(at.sidebar.get("deck_gl_json_chart")) == 0
-    on_map = make_app("pages/map.py", lang="en")  # later runs: the slot stays empty
-    assert len(on_map.sidebar.get("deck_gl_json_chart")) == 0
