@@ -22,9 +22,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# serve.py: `streamlit run app.py` with the first page made ready while the server starts.
 # MALLOC_ARENA_MAX=2: as in deploy/Dockerfile (less memory kept by glibc; deploy/README.md).
 run: $(VENV)/.runtime
-	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(BIN)/python serve.py --server.port $(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/python -m ruff check .

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.warmup import (
+    await_prestart,
     end_preload,
     freeze_imported,
     preload_chart_code,
@@ -28,6 +29,7 @@ presenting = st.query_params.get("present") == "1"
 # Before the imports below (a second or more on a cold start): the browser fetches and evaluates
 # the chart code meanwhile. Removed when the page has run.
 preload = None if presenting else preload_chart_code()
+await_prestart()  # under serve.py: the imports and data below are being made ready meanwhile
 
 from components import briefing_sync  # noqa: E402
 from components.briefing_store import set_current_page  # noqa: E402

@@ -19,14 +19,35 @@ _APPLIED_KEY = "_custom_bundle"  # (shipped bundle, custom data, the two combine
 # The last (folder, signature, bundle) of shipped_bundle(): st.cache_resource hashes its arguments
 # on every call (about 0.3 ms, several calls per rerun); this skips that while nothing changed.
 _last_load: tuple[str, tuple[tuple[str, int, int], ...], Bundle] | None = None
+# What preload() loaded before the first script run (a launcher's start-up thread): handed to the
+# first _load of the same folder and files, so every session gets that very object.
+_preloaded: tuple[str, tuple[tuple[str, int, int], ...], Bundle] | None = None
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load(data_dir: str, signature: tuple[tuple[str, int, int], ...]) -> Bundle:
     """``signature`` (every file's modification time and size) is part of the cache key only:
     an edited file is a new key, so changes are seen without a restart."""
-    del signature
+    global _preloaded
+    kept, _preloaded = _preloaded, None
+    if kept is not None and kept[0] == data_dir and kept[1] == signature:
+        return kept[2]
     return load_bundle(data_dir)
+
+
+def preload() -> Bundle:
+    """Load and validate the shipped dataset outside a script run (``load_bundle``: the same
+    checks) and keep it for the first :func:`shipped_bundle` call of the same folder and files.
+    For a launcher's start-up thread (``components.warmup.prestart``): no ``st.*`` is touched,
+    so nothing warns about a missing script run. Returns the bundle (results derived from it
+    are kept for the sessions: ``components.memo``)."""
+    global _preloaded
+    folder = str(default_data_dir())
+    signature = files_signature(folder)
+    bundle = load_bundle(folder)
+    if files_signature(folder) == signature:  # not kept if a file changed meanwhile
+        _preloaded = (folder, signature, bundle)
+    return bundle
 
 
 def shipped_bundle() -> Bundle:

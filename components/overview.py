@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.captions import named_sources
+from components.captions import named_list_source, named_sources
 from components.charts import freeze, house_layout
 from components.data import Bundle
 from components.i18n import Lang, continent_name, join_list, punct, sector_name, t
@@ -125,6 +125,17 @@ def coverage_chart(bundle: Bundle, by: str, lang: Lang) -> tuple[go.Figure, pd.D
     language (shared between reruns and sessions: never changed after this)."""
     cov = coverage(bundle, by)
     return freeze(build_coverage_bar(cov, by, lang)), coverage_table(cov, by, lang)
+
+
+def warm(bundle: Bundle, lang: Lang) -> None:
+    """Compute and keep what ``pages/overview.py`` asks for in ``lang`` (a launcher does this
+    before the first visitor arrives: ``components.warmup.prestart``)."""
+    headline(bundle)
+    gap_text(bundle, lang)
+    named_list_source(bundle, lang)
+    for by in ("continent", "sector"):
+        coverage_chart(bundle, by, lang)
+    trend_lines(bundle, lang)
 
 
 def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:

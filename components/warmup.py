@@ -1,7 +1,8 @@
-"""Start-up work moved off the reader's path: the browser's chart code fetched while the server
-works, Python's collector spared the imported modules, the other pages' modules and results made
-ready after the first page. Streamlit glue; imports nothing heavy at the top (``app.py`` calls
-:func:`preload_chart_code` before its own imports)."""
+"""Start-up work moved off the reader's path: the app's modules, data and first page made ready
+while the server starts (:func:`start_prestart`, run by the launcher ``serve.py``), the browser's
+chart code fetched while the server works, Python's collector spared the imported modules, the
+other pages' modules and results made ready after the first page. Streamlit glue; imports nothing
+heavy at the top (``app.py`` calls :func:`preload_chart_code` before its own imports)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ import gc
 import importlib
 import logging
 import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go  # already imported by ``import streamlit`` (its plotly theme)
 import streamlit as st
 from streamlit import runtime
 from streamlit.delta_generator import DeltaGenerator
 
-from components.i18n import Lang
+from components.i18n import DEFAULT_LANG, LANGS, Lang
+
+if TYPE_CHECKING:  # imported by app.py before pandas: nothing heavy at the top
+    from components.data import Bundle
 
 _PRELOADED = "_chart_code_preloaded"
 _frozen = False
@@ -64,8 +71,76 @@ def freeze_imported() -> None:
             _frozen = True
 
 
+# --- before the first page: what a launcher starts beside the server -----------------------------
+ROOT = Path(__file__).resolve().parents[1]
+SERVER_WAIT_S = 10.0  # the longest prestart waits for the server to listen before it starts anyway
+PRESTART_WAIT_S = 30.0  # the longest a first script run waits for the prestart
+_prestart_done = threading.Event()
+_prestart_thread: threading.Thread | None = None
+
+
+def prestart(langs: Sequence[Lang] = LANGS) -> None:
+    """What the first script run would do first: import the modules of ``app.py`` and of the
+    default page (pandas, plotly, pydeck, the components), load and validate the shipped data
+    (:func:`components.cached.preload`) and compute the default page's kept results in each of
+    ``langs``. Nothing is shown and no ``st.*`` call is made; the first run then finds it all
+    done."""
+    from components.registry import DEFAULT_PAGE
+
+    for path in (ROOT / "app.py", ROOT / DEFAULT_PAGE.path):
+        for name in page_modules(path):
+            importlib.import_module(name)
+    from components import cached
+    from components import overview as ov
+
+    bundle = cached.preload()
+    for lang in langs:
+        ov.warm(bundle, lang)
+
+
+def _server_listening() -> bool:
+    return runtime.exists() and runtime.get_instance().state != runtime.RuntimeState.INITIAL
+
+
+def start_prestart(wait_for_server: bool = True) -> threading.Thread:
+    """Run :func:`prestart` on a daemon thread (once per process; the launcher calls it before it
+    hands over to Streamlit's CLI). With ``wait_for_server`` it begins when the server listens (or
+    after :data:`SERVER_WAIT_S`): Python runs one thread at a time, so started at once it would
+    only delay the health check and the browser's download of the app's code, the time it is
+    meant to fill. A failure is logged; the first run then does the work itself."""
+    global _prestart_thread
+
+    def run() -> None:
+        try:
+            deadline = time.monotonic() + SERVER_WAIT_S
+            while wait_for_server and not _server_listening() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            prestart((DEFAULT_LANG, *(lang for lang in LANGS if lang != DEFAULT_LANG)))
+        except Exception:  # noqa: BLE001 - an optimisation: the first run does it otherwise
+            log.exception("preparing the first page failed")
+        finally:
+            _prestart_done.set()
+
+    with _lock:
+        if _prestart_thread is None:
+            _prestart_thread = threading.Thread(target=run, name="atlas-prestart", daemon=True)
+            _prestart_thread.start()
+    return _prestart_thread
+
+
+def await_prestart(timeout: float = PRESTART_WAIT_S) -> bool:
+    """Called by ``app.py`` before its imports: while a prestart runs, wait for it (its imports,
+    data and results are what this run needs; doing them here too would only compete for the
+    one interpreter, and two threads importing the same modules can deadlock). Returns at once
+    when none was started (``streamlit run app.py``, AppTest). True when none is pending."""
+    if _prestart_thread is None:
+        return True
+    return _prestart_done.wait(timeout)
+
+
 # --- after the first page: what the other pages' first visits need -----------------------------
 _warmed: set[str] = set()  # languages warmed in this process
+HEATMAP_TOP_COUNTRIES = 15  # pages/heatmap.py's TOP_COUNTRIES (a test checks they agree)
 
 
 def page_modules(path: Path) -> list[str]:
@@ -84,15 +159,15 @@ def page_modules(path: Path) -> list[str]:
 
 def warm(lang: Lang) -> None:
     """Import every page's modules and pandera (the data page's schema tables), and compute the
-    results the first visits of the map and compare pages take from ``components.memo`` when the
-    reader comes with no filters (the same functions and arguments as the pages: the browser-sized
-    parts, which depend on the reader's screen, are left to the visit). Pure warming: nothing is
+    results the first visits of the map, heatmap and compare pages take from ``components.memo``
+    when the reader comes with no filters (the same functions and arguments as the pages: the
+    map's browser-sized parts, which depend on the reader's screen, are left to the visit;
+    the heatmap's are warmed for a desktop screen). Pure warming: nothing is
     shown, and a result a page asks for before it is ready is simply computed there."""
     from components.registry import PAGES
 
-    root = Path(__file__).resolve().parents[1]
     for spec in PAGES:
-        for name in page_modules(root / spec.path):
+        for name in page_modules(ROOT / spec.path):
             importlib.import_module(name)
     importlib.import_module("components.schemas")
 
@@ -118,6 +193,27 @@ def warm(lang: Lang) -> None:
     mm.notes(bundle, lang)
     mm.table(bundle, none, lang)
     mm.sector_counts(bundle, none)
+    warm_heatmap(bundle, lang)
+
+
+def warm_heatmap(bundle: Bundle, lang: Lang) -> None:
+    """What ``pages/heatmap.py`` computes with nothing in the URL on a desktop-sized screen (the
+    figure 2-1 counts, no cell; every continent; the top countries), with the page's arguments
+    as the page passes them (``per_dataset`` keys them as given)."""
+    from components import heatmap_charts as hc
+    from components import matrices as mx
+    from components.captions import named_list_source
+
+    source, measure, continents, narrow = "published", "count", (), False
+    mx.dataset_matrices(bundle)
+    named_list_source(bundle, lang)
+    hc.main_figure(bundle, source, measure, lang, None, narrow)
+    hc.main_view_table(bundle, source, measure, lang)
+    hc.cell_labels(bundle, source, lang)
+    countries = mx.dataset_country_matrix(bundle, continents)
+    top = None if len(countries) <= HEATMAP_TOP_COUNTRIES else HEATMAP_TOP_COUNTRIES
+    hc.country_figure(bundle, continents, top, lang, narrow)
+    hc.country_view_table(bundle, continents, lang)
 
 
 def on_server() -> bool:

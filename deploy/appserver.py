@@ -1,4 +1,5 @@
-"""One ``streamlit run app.py`` process on 127.0.0.1: start it, wait for its health check, stop it.
+"""One app process on 127.0.0.1 (``serve.py``: ``streamlit run app.py`` with the first page made
+ready while the server starts): start it, wait for its health check, stop it.
 
 Shared by ``deploy/run_local.py`` (the replicas) and ``bench/`` (every served benchmark), so both
 start the app with the same flags. Standard library only: ``deploy/`` works without ``bench/``.
@@ -76,13 +77,11 @@ def stop_pid(proc: subprocess.Popen, grace: float = 15.0) -> None:
 
 
 def streamlit_command(port: int, extra: Sequence[str] = ()) -> list[str]:
-    """The command line of one app process on ``127.0.0.1:port``."""
+    """The command line of one app process on ``127.0.0.1:port`` (``serve.py``, the launcher
+    every start of the app uses; its flags are ``streamlit run``'s)."""
     return [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
+        str(ROOT / "serve.py"),
         "--server.address",
         HOST,
         "--server.port",

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DIRECT = {  # the results warmup.warm computes itself
     "region_options", "option_labels", "compare_view", "drawn", "cluster_ids", "shown",
     "names", "notes", "table", "sector_counts",
+    "dataset_matrices", "named_list_source", "main_figure", "main_view_table", "cell_labels",
+    "dataset_country_matrix", "country_figure", "country_view_table",
 }  # fmt: skip
 
 
@@ -37,7 +39,7 @@ def _keys() -> set:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
+def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute(
     make_app: Callable[..., AppTest], lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_app("pages/overview.py", lang=lang)  # the bundle loaded, as after the first page
@@ -45,6 +47,7 @@ def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
     warmup.warm(lang)
     warmed = _keys()
     assert {"compare_view", "region_options", "option_labels", "drawn", "table"} <= _names(warmed)
+    assert {"main_figure", "country_figure", "cell_labels"} <= _names(warmed)
     asked: set = set()
     lookup = memo._lookup
 
@@ -53,7 +56,7 @@ def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
         return lookup(key)
 
     monkeypatch.setattr(memo, "_lookup", recorded)
-    for page in ("pages/compare.py", "pages/map.py"):
+    for page in ("pages/compare.py", "pages/map.py", "pages/heatmap.py"):
         before = _keys()
         at = make_app(page, lang=lang)
         assert not at.exception
@@ -63,6 +66,11 @@ def test_warming_covers_what_the_first_visits_of_map_and_compare_compute(
     direct = {k for k in warmed if _names({k}) & DIRECT}
     assert len(direct) == len(DIRECT)
     assert direct <= asked, f"warmed but never asked for: {_names(direct - asked)}"
+
+
+def test_heatmap_warming_uses_the_page_s_top_countries() -> None:
+    text = (ROOT / "pages" / "heatmap.py").read_text(encoding="utf-8")
+    assert f"TOP_COUNTRIES = {warmup.HEATMAP_TOP_COUNTRIES} " in text
 
 
 def test_page_modules_reads_a_page_s_component_imports() -> None:
@@ -98,3 +106,44 @@ def test_the_chart_code_placeholder_is_sent_once_and_emptied(
     assert len(at.sidebar.get("plotly_chart")) == 0
     at.run()
     assert len(at.sidebar.get("plotly_chart")) == 0
+
+
+def test_prestart_leaves_the_default_page_s_first_run_nothing_to_compute(
+    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What serve.py's start-up thread prepares is what the first run of the default page uses:
+    the very bundle object it loaded, and every result the page keeps per dataset."""
+    from components import cached
+
+    cached._load.clear()
+    monkeypatch.setattr(cached, "_last_load", None)
+    memo.clear()
+    warmup.prestart(("en",))
+    preloaded = cached._preloaded
+    assert preloaded is not None
+    warmed = _keys()
+    assert {"headline", "gap_text", "coverage_chart", "trend_lines"} <= _names(warmed)
+    at = make_app("pages/overview.py", lang="en")
+    assert not at.exception
+    assert cached._last_load is not None and cached._last_load[2] is preloaded[2]
+    assert cached._preloaded is None  # handed over once
+    assert not _names(_keys() - warmed), "the overview recomputed what prestart had made"
+
+
+def test_without_a_launcher_nothing_is_awaited() -> None:
+    assert warmup._prestart_thread is None  # AppTest, `streamlit run app.py`
+    assert warmup.await_prestart(timeout=0) is True
+
+
+def test_a_failed_prestart_releases_the_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(langs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(warmup, "prestart", broken)
+    monkeypatch.setattr(warmup, "_prestart_thread", None)
+    monkeypatch.setattr(warmup, "_prestart_done", threading.Event())
+    thread = warmup.start_prestart(wait_for_server=False)
+    assert warmup.start_prestart(wait_for_server=False) is thread  # once per process
+    assert warmup.await_prestart(timeout=10) is True
+    thread.join(10)
+    assert not thread.is_alive()

@@ -67,7 +67,8 @@ def _free_port() -> int:
 
 
 def _start(data_dir: Path | None, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free port and wait for its health check.
+    """Start the app as users do (``serve.py``: ``streamlit run app.py`` with the first page made
+    ready while the server starts) on a free port and wait for its health check.
 
     Parallel workers each pick a free port; should another process take it first, streamlit
     exits and the next free port is tried. The health check must come from our own process.
@@ -81,7 +82,7 @@ def _start(data_dir: Path | None, log_path: Path) -> tuple[subprocess.Popen, str
         port = _free_port()
         with open(log_path, "w") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                [sys.executable, str(ROOT / "serve.py"),
                  "--server.port", str(port), "--server.address", "127.0.0.1",
                  "--server.headless", "true", "--browser.gatherUsageStats", "false"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
