@@ -138,11 +138,23 @@ def _canvas(page):  # noqa: ANN001, ANN202
 
 
 def _centre(page) -> tuple[float, float]:  # noqa: ANN001
-    canvas = _canvas(page)
-    canvas.scroll_into_view_if_needed()
-    deck_view(page)  # the view glides to the fitted view
-    box = canvas.bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    """The centre of the map once its view has settled. On a loaded machine the size probe's
+    late report can rerun the page and replace the deck's canvas under the locator ("not
+    attached to the DOM", seen under load average ~18): wait for that run and look again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        try:
+            canvas = _canvas(page)
+            canvas.scroll_into_view_if_needed()
+            deck_view(page)  # the view glides to the fitted view
+            box = canvas.bounding_box()
+            return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        except PlaywrightError as err:
+            if "not attached" not in str(err) or attempt == 2:
+                raise
+            _wait_idle(page)
+    raise AssertionError("unreachable")
 
 
 def _tooltip_at(page, x: float, y: float) -> str:  # noqa: ANN001
