@@ -6,7 +6,7 @@ PORT ?= 8501
 # pytest-xdist workers for `make test` and `make browser`: each starts its own app server and
 # chromium, so browser waits overlap (TEST_WORKERS=0 runs in one process).
 TEST_WORKERS ?= 2
-XDIST := -n $(TEST_WORKERS) --dist load
+XDIST := -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: run test lint unit app browser manifest bench bench-quick replicas image-check clean
 

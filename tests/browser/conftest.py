@@ -423,10 +423,23 @@ def open_app(base_url: str) -> Callable[..., None]:
     return _open
 
 
+# The app's size probe (components/viewport.py), mounted with a key ending in "viewport"
+# (``viewport("map_viewport")``): only a page that has one reruns when the window is resized.
+_HAS_PROBE_JS = """() => !!document.querySelector('[class*="st-key-"][class*="viewport"]')"""
+
+
 def _after_resize(pg) -> None:  # noqa: ANN001
     """After a window resize: the app's size probe (components/viewport.py) reports a changed
     size after a 300 ms debounce and the page reruns; wait for that run, if one is asked for, so
-    the screenshot shows the settled page and the test's next click does not race it."""
+    the screenshot shows the settled page and the test's next click does not race it. A page
+    without the probe asks for no run: it waits only until its DOM has been still for 300 ms
+    (charts that redraw at the new size), at most 2 s."""
+    if not pg.evaluate(_HAS_PROBE_JS):
+        pg.wait_for_timeout(100)
+        deadline = time.monotonic() + 2
+        while pg.evaluate(_POLL_JS).get("still", 0) < 300 and time.monotonic() < deadline:
+            pg.wait_for_timeout(60)
+        return
     traffic = _traffic(pg)
     before = len(traffic.events) if traffic else 0
     pg.wait_for_timeout(600)
