@@ -44,7 +44,7 @@ from components.registry import (  # noqa: E402
     known_params,
     sections,
 )
-from components.router import default_alias  # noqa: E402
+from components.router import default_alias, navigation_pages  # noqa: E402
 from components.safe import escape_md, literal_md  # noqa: E402
 from components.widgets import (  # noqa: E402
     begin_run,
@@ -64,24 +64,32 @@ FOCUS_CSS = (
 begin_run()
 lang = language_switch(hidden=presenting)
 
+
 # Every page of components/registry.py, grouped by section (st.navigation stops auto-discovery).
 # The default page is served at "/"; a hidden alias makes its url_path ("/overview") open it too.
-nav: dict[str, list[st.Page]] = {}
-for section, specs in sections().items():
-    nav[t(f"nav.section.{section}", lang)] = [
-        st.Page(
-            spec.path,
-            title=t(spec.title_key, lang),
-            icon=spec.icon,
-            url_path="" if spec == DEFAULT_PAGE else spec.url_path,
-            default=spec == DEFAULT_PAGE,
-        )
-        for spec in specs
-    ]
-home = next(p for pages in nav.values() for p in pages if p.url_path == "")
-nav[next(iter(nav))].append(
-    default_alias(home, DEFAULT_PAGE.url_path, t(DEFAULT_PAGE.title_key, lang))
-)
+def build_nav() -> tuple[dict[str, list[st.Page]], dict[str, st.Page]]:
+    nav: dict[str, list[st.Page]] = {}
+    by_path: dict[str, st.Page] = {}
+    for section, specs in sections().items():
+        pages = nav[t(f"nav.section.{section}", lang)] = []
+        for spec in specs:
+            page = by_path[spec.path] = st.Page(
+                spec.path,
+                title=t(spec.title_key, lang),
+                icon=spec.icon,
+                url_path="" if spec == DEFAULT_PAGE else spec.url_path,
+                default=spec == DEFAULT_PAGE,
+            )
+            pages.append(page)
+    home = by_path[DEFAULT_PAGE.path]
+    nav[next(iter(nav))].append(
+        default_alias(home, DEFAULT_PAGE.url_path, t(DEFAULT_PAGE.title_key, lang))
+    )
+    return nav, by_path
+
+
+# Built once per session and language (st.Page resolves its script on disk when built).
+nav, _ = navigation_pages(lang, build_nav)
 # One section: a flat list (Streamlit nests a section's items in a <div> inside the <ul>, which
 # screen readers and axe-core's "list" rule reject); several: grouped.
 page = st.navigation(

@@ -17,6 +17,7 @@ from components.compare_view import MAP_HEIGHT, CompareView
 from components.display import download_csv, show_fig
 from components.i18n import Lang, join_list, punct, t
 from components.registry import PAGES
+from components.router import page_target
 from components.safe import escape_md
 
 HAS_POLICIES_PAGE = any(spec.url_path == "policies" for spec in PAGES)
@@ -127,14 +128,14 @@ def headers(v: CompareView, lang: Lang) -> None:
         col.caption(escape_md(head.description))
         if head.map_params:
             col.page_link(
-                "pages/map.py",
+                page_target("pages/map.py"),
                 label=t("compare.link.map", lang),
                 icon=":material/public:",
                 query_params={**head.map_params, "lang": lang},
             )
         if head.heatmap_continents:
             col.page_link(
-                "pages/heatmap.py",
+                page_target("pages/heatmap.py"),
                 label=t("compare.link.heatmap", lang),
                 icon=":material/grid_on:",
                 query_params={
@@ -145,7 +146,7 @@ def headers(v: CompareView, lang: Lang) -> None:
             )
         if HAS_POLICIES_PAGE:
             col.page_link(
-                "pages/policies.py",
+                page_target("pages/policies.py"),
                 label=t("compare.link.policies", lang),
                 icon=":material/gavel:",
                 query_params={"lang": lang},

@@ -18,11 +18,15 @@ which switches to the default page, so the documented ``/overview`` opens the ov
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 CHECKED_ON = "1.67.0"  # the Streamlit version this workaround was verified on
 _ROUTED = "_routed"
+_NAV = "_nav_pages"  # {lang: (navigation argument, {script path: st.Page})}, per session
+_LINKS = "_nav_links"  # this run's {script path: st.Page}, for page_target
 
 
 def mark_routed() -> None:
@@ -37,6 +41,33 @@ def default_alias(default: st.Page, url_path: str, title: str) -> st.Page:
         st.switch_page(default, query_params=st.query_params.to_dict())
 
     return st.Page(_open_default, title=title, url_path=url_path, visibility="hidden")
+
+
+NavPages = tuple[object, dict[str, st.Page]]
+
+
+def navigation_pages(lang: str, build: Callable[[], NavPages]) -> NavPages:
+    """This session's ``st.Page`` objects for ``lang``: built by ``build`` once, then reused.
+
+    ``st.Page(path)`` resolves its script on disk (``Path.resolve`` + ``is_file``) every time it
+    is built; the router needs the same pages on every run. Kept per session (not per process):
+    ``st.navigation`` marks the page it returns as runnable, which concurrent sessions must not
+    share. ``build`` returns what ``st.navigation`` takes and ``{script path: page}``; the latter
+    is what :func:`page_target` hands to ``st.page_link`` during this run."""
+    cache = st.session_state.get(_NAV)
+    if cache is None:
+        cache = st.session_state[_NAV] = {}
+    if lang not in cache:
+        cache[lang] = build()
+    st.session_state[_LINKS] = cache[lang][1]
+    return cache[lang]
+
+
+def page_target(path: str) -> st.Page | str:
+    """What ``st.page_link`` should get for the page script ``path``: the router's ``st.Page``
+    (the link then skips resolving the path on disk, ~0.1 ms a link) or, outside the router
+    (a page run bare in a test), the path itself."""
+    return st.session_state.get(_LINKS, {}).get(path, path)
 
 
 def require_router() -> None:
