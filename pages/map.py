@@ -45,7 +45,12 @@ with top.container(gap=None):  # no gap under the (zero-height) size probe
     # The map is sized to the screen; a new size mounts a new deck (Streamlit does not reliably
     # move a deck's view to a new initial view while it is being mounted).
     frame = mf.map_frame(viewport("map_viewport"))
-    head = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+    # On a narrow screen (a phone) the count and intro go under the title.
+    head = st.container(
+        horizontal=frame.beside,
+        gap="medium" if frame.beside else "xsmall",
+        vertical_alignment="bottom",
+    )
 head.title(t("map.title", lang), width="content")
 about = head.container(gap=None)
 
