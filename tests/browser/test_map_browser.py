@@ -245,3 +245,20 @@ def test_map_starts_in_the_upper_part_of_the_first_screen(
     assert notes, "the data has unnamed clusters: the map page says so"
     for note in notes:
         assert note in text, note
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_head_stacks_on_a_phone(sized_page, base_url, wait_idle, viewport_shot, lang) -> None:
+    """On a phone the count and the intro go under the title, full width (side by side they
+    were squeezed into a narrow, tall column next to it)."""
+    page = sized_page("phone")
+    page.goto(f"{base_url}/map?lang={lang}")
+    wait_idle(page)
+    _deck(page)
+    main = page.locator('[data-testid="stMain"]')
+    title = main.locator("h1").first.bounding_box()
+    total = len(load_bundle(default_data_dir()).clusters)
+    count = main.get_by_text(t("map.count", lang, shown=total, total=total)).first.bounding_box()
+    viewport_shot(page, f"map_head_phone_{lang}")
+    assert count["y"] > title["y"] + title["height"] / 2, (title, count)  # under, not beside
+    assert abs(count["x"] - title["x"]) < 4, (title, count)
