@@ -17,7 +17,7 @@ from plotly.io.json import to_json_plotly
 
 from components.charts import FONT_FAMILY
 from components.i18n import Lang, t
-from components.present import SlideView, slide_figure
+from components.present import SlideView, slide_figure, slide_text_html
 from components.safe import escape_html
 
 HTML_FONT_SCALE = 1.3
@@ -116,9 +116,9 @@ def build_html(views: Sequence[SlideView], lang: Lang, *, name: str = "") -> str
     for n, view in enumerate(views, 1):
         cls = "slide cover" if view.kind == "cover" else "slide"
         body = [f'<section class="{cls}" id="slide-{n}" aria-label="{n} / {count}">']
-        body.append(f"<h1>{escape_html(view.title)}</h1>")
+        body.append(f"<h1>{slide_text_html(view.title)}</h1>")
         if view.subtitle:
-            body.append(f'<div class="sub">{escape_html(view.subtitle)}</div>')
+            body.append(f'<div class="sub">{slide_text_html(view.subtitle)}</div>')
         if view.kind in ("chart", "cover") and view.fig is not None:
             body.append(f'<div class="chart" id="chart-{n}"></div>')
             data.append(
@@ -126,12 +126,12 @@ def build_html(views: Sequence[SlideView], lang: Lang, *, name: str = "") -> str
                 f"{_json_script(_figure_json(view))}</script>"
             )
         elif view.kind == "list":
-            items = "".join(f"<li>{escape_html(i)}</li>" for i in view.items)
+            items = "".join(f"<li>{slide_text_html(i)}</li>" for i in view.items)
             body.append(f"<ol>{items}</ol>")
         if view.fig is None:
             body.append('<div style="flex:1 1 auto"></div>')
         body.append(
-            f'<footer><span class="source">{escape_html(view.source)}</span>'
+            f'<footer><span class="source">{slide_text_html(view.source)}</span>'
             f'<span class="nav"><span class="hint">{escape_html(keys)}</span>'
             f'<button type="button" data-go="-1">{escape_html(prev)}</button>'
             f'<button type="button" data-go="1">{escape_html(nxt)}</button>'

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -624,6 +625,24 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# A figure or table id with its word ("figure 2-1", "图 2-1", "table 6-2"): kept on one line.
+_REF_ID = re.compile(r"(?:(?:[Ff]igure|[Tt]able|图|表)[ \u00a0]?)?\d+(?:-\d+)+")
+
+
+def slide_text_html(text: object) -> str:
+    """``text`` escaped for HTML, each figure/table id in a span that does not wrap: a drawn
+    line never breaks at the id's hyphen ("…(figure 2-" / "1)"). The text itself (what is
+    copied, read aloud or exported) is unchanged."""
+    raw = "" if text is None else str(text)
+    parts, last = [], 0
+    for m in _REF_ID.finditer(raw):
+        parts.append(escape_html(raw[last : m.start()]))
+        parts.append(f'<span style="white-space:nowrap">{escape_html(m.group())}</span>')
+        last = m.end()
+    parts.append(escape_html(raw[last:]))
+    return "".join(parts)
+
+
 def headline_html(text: str, *, presenting: bool) -> str:
     """The headline sentence, large (sized to the window in presenter mode)."""
     size = (
@@ -634,14 +653,14 @@ def headline_html(text: str, *, presenting: bool) -> str:
     return (
         f'<div role="heading" aria-level="1" class="slide-headline" style="font-size:{size};'
         f"font-weight:700;line-height:1.2;margin:0;font-family:{escape_html(FONT_FAMILY)};"
-        f'color:#1f2933">{escape_html(text)}</div>'
+        f'color:#1f2933">{slide_text_html(text)}</div>'
     )
 
 
 def list_html(items: tuple[str, ...], *, presenting: bool) -> str:
     """A numbered list in slide type (escaped)."""
     size = "clamp(20px, 1.8vw, 38px)" if presenting else "clamp(17px, 1.3vw, 24px)"
-    lis = "".join(f'<li style="margin:0 0 .45em 0">{escape_html(i)}</li>' for i in items)
+    lis = "".join(f'<li style="margin:0 0 .45em 0">{slide_text_html(i)}</li>' for i in items)
     return (
         f'<ol class="slide-list" style="font-size:{size};line-height:1.35;'
         f'padding-left:1.6em;margin:.4em 0;color:#1f2933">{lis}</ol>'
@@ -655,9 +674,9 @@ def cover_html(view: SlideView, *, presenting: bool) -> str:
     return (
         '<div class="slide-cover" style="padding:4vh 0 2vh 0;color:#1f2933">'
         f'<div style="font-size:{big};font-weight:700;line-height:1.2">'
-        f"{escape_html(view.title)}</div>"
+        f"{slide_text_html(view.title)}</div>"
         f'<div style="font-size:{small};margin-top:1.2em;color:#52606d">'
-        f"{escape_html(view.subtitle)}</div></div>"
+        f"{slide_text_html(view.subtitle)}</div></div>"
     )
 
 
@@ -667,7 +686,7 @@ def footer_html(source: str, number: int, count: int, *, presenting: bool) -> st
     return (
         f'<div class="slide-footer" style="display:flex;justify-content:space-between;'
         f'gap:2em;font-size:{size};line-height:1.4;color:#52606d">'
-        f'<span class="slide-source">{escape_html(source)}</span>'
+        f'<span class="slide-source">{slide_text_html(source)}</span>'
         f'<span class="slide-number" style="white-space:nowrap">{number} / {count}</span></div>'
     )
 

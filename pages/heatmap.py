@@ -152,7 +152,10 @@ with detail:
         st.info(t("heatmap.cell.prompt", lang), icon=":material/touch_app:")
     else:
         sector, continent = cell
-        if not beside:
+        if size is not None and not beside:
+            # Only once the layout is known: the first run of a session has no size yet and
+            # draws the drill-down below the grid; scrolling to it there and then switching to
+            # the side-by-side layout left a deep link scrolled down to the country heatmap.
             scroll_here(cell_value or "", key="hm_scroll")
         st.header(
             t(

@@ -37,17 +37,28 @@ def zoom_to(step: int) -> None:
 
 
 lang = current_lang()
-st.title(t("map.title", lang))
-# The map is sized to the screen; a new size mounts a new deck (Streamlit does not reliably move
-# a deck's view to a new initial view while it is being mounted).
-frame = mf.map_frame(viewport("map_viewport"))
-st.caption(t("map.intro", lang))
+# What sits above the map is kept short, so the map starts in the upper part of a 1280×720
+# screen: the count and the intro beside the title, the filters in one row, narrow gaps, the
+# zoom buttons beside the map (tests/browser/test_map_browser.py checks where the map starts).
+top = st.container(gap="xsmall")
+with top.container(gap=None):  # no gap under the (zero-height) size probe
+    # The map is sized to the screen; a new size mounts a new deck (Streamlit does not reliably
+    # move a deck's view to a new initial view while it is being mounted).
+    frame = mf.map_frame(viewport("map_viewport"))
+    # On a narrow screen (a phone) the count and intro go under the title.
+    head = st.container(
+        horizontal=frame.beside,
+        gap="medium" if frame.beside else "xsmall",
+        vertical_alignment="bottom",
+    )
+head.title(t("map.title", lang), width="content")
+about = head.container(gap=None)
 
 bundle = get_bundle()  # app.py has already stopped with a clear message if the data is broken
 clusters = mm.drawn(bundle)
 ids = mm.cluster_ids(bundle)
 
-filters = filter_bar(clusters, lang)
+filters = filter_bar(clusters, lang, container=top)
 shown = mm.shown(bundle, filters)
 LIMIT = mv.GROUP_LIMIT
 grouped = mm.grouped(bundle, filters, LIMIT)
@@ -64,17 +75,18 @@ selected, deck_key = url_click(
 )
 bad_cluster = rejected_link_value("cluster", raw_cluster, ids.__contains__, selected)
 if bad_cluster:
-    st.warning(t("map.bad_cluster", lang, value=escape_md(bad_cluster[:60])), icon="⚠️")
+    top.warning(t("map.bad_cluster", lang, value=escape_md(bad_cluster[:60])), icon="⚠️")
 
-st.markdown(f"**{t('map.count', lang, shown=len(shown), total=len(clusters))}**")
+about.markdown(f"**{t('map.count', lang, shown=len(shown), total=len(clusters))}**")
+about.caption(t("map.intro", lang))
 if shown.empty:
-    st.warning(t("map.none", lang))
+    top.warning(t("map.none", lang))
 
 source = join_list(
     [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)], lang, "clause"
 )
 
-tab_map, tab_table = st.tabs([t("map.tab_map", lang), t("map.tab_table", lang)])
+tab_map, tab_table = top.tabs([t("map.tab_map", lang), t("map.tab_table", lang)])
 
 with tab_map:
     if frame.beside:
@@ -85,7 +97,10 @@ with tab_map:
         ring = mm.position(bundle, selected) if selected else None
         focus = None if ring is None or ring.empty else (ring["x"].iloc[0], ring["y"].iloc[0])
         view = mm.view(bundle, filters, frame, step, focus, st.session_state.get(NONCE, 0))
-        with st.container(horizontal=True, gap="small"):
+        # Beside the map when the profile column is (the map starts at the top of its tab),
+        # else above it.
+        zoom_bar = (right if frame.beside else left).container(horizontal=True, gap="small")
+        with zoom_bar:
             st.button(
                 t("map.zoom_in", lang),
                 icon=":material/zoom_in:",

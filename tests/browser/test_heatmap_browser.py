@@ -85,3 +85,35 @@ def test_measure_switch_redraws_with_a_diverging_scale(page, open_app, wait_idle
     assert t("heatmap.explain.lq", "en") in text
     legend = page.locator(".js-plotly-plot").first.locator(".colorbar").text_content() or ""
     assert "≥4" in legend and "1" in legend
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", ["1280", "1920"])
+def test_deep_link_to_a_cell_shows_its_section(
+    sized_page, base_url, wait_idle, viewport_shot, size: str, lang: str
+) -> None:
+    """A shared link with ``?cell=`` opens with the selected cell's heading on screen (it used to
+    leave the window scrolled down to the country heatmap, past the section the link is about)."""
+    page = sized_page(size)
+    page.goto(f"{base_url}/heatmap?lang={lang}&cell=electronics.AS")
+    wait_idle(page)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
+    page.wait_for_timeout(1500)  # any late scroll (smooth scrolling, a rerun's) has happened
+    heading_text = t(
+        "heatmap.cell.heading",
+        lang,
+        sector=t("sector.electronics", lang),
+        continent=t("continent.AS", lang),
+    )
+    heading = page.locator('[data-testid="stMain"] h2', has_text=heading_text).first
+    box = heading.bounding_box()
+    assert box, "the selected cell's heading is not drawn"
+    vh = page.viewport_size["height"]
+    scrolled = page.evaluate(
+        "() => (document.querySelector('[data-testid=\"stMain\"]') || {}).scrollTop || "
+        "window.scrollY"
+    )
+    viewport_shot(page, f"heatmap_deeplink_{size}_{lang}")
+    assert 0 <= box["y"] and box["y"] + box["height"] <= vh, (
+        f"the cell heading is at y={box['y']:.0f} on a {vh} px screen (scrolled {scrolled} px)"
+    )

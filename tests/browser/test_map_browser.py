@@ -18,6 +18,7 @@ from components import map_view as mv
 from components.charts import SECTOR_COLORS, hex_to_rgb
 from components.data import default_data_dir, load_bundle
 from components.i18n import t
+from components.matrices import reconciliation
 from tests.browser.conftest import deck_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,3 +205,60 @@ def test_hostile_names_show_as_text(page, hostile_url, wait_idle, screenshot) ->
     page.wait_for_timeout(500)
     assert not dialogs, dialogs
     screenshot(page, "map_hostile")
+
+
+MAP_TOP_MAX = 0.45  # the map starts within this share of the first screen
+MAP_MIN_HEIGHT = 360  # px: at least half a 720 px screen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", ["1280", "1920"])
+def test_map_starts_in_the_upper_part_of_the_first_screen(
+    sized_page, base_url, wait_idle, viewport_shot, size: str, lang: str
+) -> None:
+    """What sits above the map (title, intro, filters, counts) leaves the map in the upper part
+    of the first screen, unscrolled; the filters, the count, the source line and the note on
+    the unnamed clusters are all still on the page."""
+    page = sized_page(size)
+    page.goto(f"{base_url}/map?lang={lang}")
+    wait_idle(page)
+    canvas = _deck(page)
+    deck_view(page)
+    box = canvas.bounding_box()
+    vh = page.viewport_size["height"]
+    viewport_shot(page, f"map_first_screen_{size}_{lang}")
+    assert page.evaluate("() => window.scrollY") == 0
+    assert box["y"] <= MAP_TOP_MAX * vh, f"the map starts at y={box['y']:.0f} of {vh} px"
+    assert box["height"] >= MAP_MIN_HEIGHT, f"the map is only {box['height']:.0f} px high"
+    for key in ("filter.continent", "filter.country", "filter.sector", "filter.search"):
+        label = t(key, lang)
+        assert (
+            page.get_by_text(label, exact=True).count()
+            or page.get_by_role("textbox", name=label).count()
+        ), f"filter {key} is gone"
+    bundle = load_bundle(default_data_dir())
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    total = len(bundle.clusters)
+    assert f"{total}" in text  # the count
+    assert t("map.source_geo", lang) in text.replace("\n", " ")
+    notes = mv.unnamed_notes(reconciliation(bundle), lang)
+    assert notes, "the data has unnamed clusters: the map page says so"
+    for note in notes:
+        assert note in text, note
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_head_stacks_on_a_phone(sized_page, base_url, wait_idle, viewport_shot, lang) -> None:
+    """On a phone the count and the intro go under the title, full width (side by side they
+    were squeezed into a narrow, tall column next to it)."""
+    page = sized_page("phone")
+    page.goto(f"{base_url}/map?lang={lang}")
+    wait_idle(page)
+    _deck(page)
+    main = page.locator('[data-testid="stMain"]')
+    title = main.locator("h1").first.bounding_box()
+    total = len(load_bundle(default_data_dir()).clusters)
+    count = main.get_by_text(t("map.count", lang, shown=total, total=total)).first.bounding_box()
+    viewport_shot(page, f"map_head_phone_{lang}")
+    assert count["y"] > title["y"] + title["height"] / 2, (title, count)  # under, not beside
+    assert abs(count["x"] - title["x"]) < 4, (title, count)

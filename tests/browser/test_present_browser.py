@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlparse
 
 import pytest
 
@@ -217,3 +218,67 @@ def test_pptx_export_from_the_app(page, open_app, wait_idle) -> None:  # noqa: A
         s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
     ]
     assert len(pictures) == 6
+
+
+# Every place a figure or table id ("2-1", "6-2") sits on a drawn slide, at each width of the
+# text box from narrow to wide: the lines the id's characters fall on (more than one: the line
+# broke at its hyphen, "…(figure 2-" / "1)").
+_SPLIT_IDS_JS = """(widths) => {
+    const boxes = [...document.querySelectorAll('.slide-headline, .slide-source')];
+    const found = [];
+    for (const box of boxes) {
+        const saved = box.getAttribute('style') || '';
+        for (const w of widths) {
+            box.setAttribute('style', saved + `;width:${w}px;max-width:${w}px;flex:none`);
+            const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+            for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+                for (const m of node.data.matchAll(/\\d+-\\d+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (tops.size > 1) found.push(`${box.className} @${w}px: ${box.innerText}`);
+                }
+            }
+        }
+        box.setAttribute('style', saved);
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_slide_headline_keeps_figure_ids_whole(
+    page, open_app, wait_idle, screenshot, lang: str
+) -> None:  # noqa: ANN001
+    """A briefing slide of the heatmap ("… · Published (figure 2-1)") in the editor's preview
+    and in presenter mode: no line breaks inside "2-1", at any width of the headline."""
+    from components.i18n import t
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, "heatmap", lang=lang, measure="lq")
+    page.get_by_role("button", name=t("present.add", lang)).first.click()
+    wait_idle(page)
+    page.get_by_role("link", name=t("nav.present", lang)).click()
+    wait_idle(page)
+    page.get_by_text(t("present.deck.briefing", lang, n=1)).click()
+    wait_idle(page)
+    headline = page.locator(".slide-headline").first
+    assert "2-1" in headline.inner_text(), headline.inner_text()
+    widths = list(range(160, 1200, 4))
+    split = page.evaluate(_SPLIT_IDS_JS, widths)
+    screenshot(page, f"present_briefing_preview_1280_{lang}")
+    assert not split, split[:3]
+
+    # The presenter slide of the same deck, at both projector sizes.
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        url = urlparse(page.url)
+        query = {**dict(parse_qsl(url.query)), "present": "1"}
+        page.goto(url._replace(query=urlencode(query)).geturl())
+        page.locator(".slide-footer").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        assert "2-1" in page.locator(".slide-headline").first.inner_text()
+        split = page.evaluate(_SPLIT_IDS_JS, widths)
+        _shot(page, f"present_briefing_slide_{width}_{lang}")
+        assert not split, split[:3]

@@ -187,3 +187,19 @@ def test_html_escapes_hostile_text(bundle) -> None:
     refs = _Refs()
     refs.feed(doc)
     assert not [u for u in refs.urls if FETCHED.match(u)]
+
+
+def test_exports_keep_figure_ids_as_plain_text(bundle) -> None:
+    """The drawn slide keeps "figure 2-1" on one line with markup only: the PPTX text and the
+    offline HTML's text are the plain title, hyphen and all."""
+    title = "Clusters by sector and continent · Count · Published (figure 2-1)"
+    view = SlideView(kind="list", title=title, items=("table 6-2",), source="report figure 2-1")
+    data = px.build_pptx([view], [None], "en", name="x")
+    slide = next(iter(Presentation(io.BytesIO(data)).slides))
+    assert slide.shapes.title.text == title
+    assert {s.name: s for s in slide.shapes}["Source"].text_frame.text == "report figure 2-1"
+    doc = build_html([view], "en")
+    (h1,) = re.findall(r"<h1>(.*?)</h1>", doc, re.S)
+    assert re.sub(r"<[^>]+>", "", h1) == title
+    assert 'style="white-space:nowrap">figure 2-1</span>' in h1
+    assert "\u2011" not in doc

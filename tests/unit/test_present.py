@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -152,6 +153,45 @@ def test_slide_html_is_escaped() -> None:
     assert "<img" not in pr.footer_html(hostile, 1, 2, presenting=True)
     view = pr.SlideView(kind="cover", title=hostile, subtitle=hostile)
     assert "<img" not in pr.cover_html(view, presenting=True)
+
+
+def _text_of(html_text: str) -> str:
+    """What the browser shows for ``html_text``: tags dropped, entities read."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Clusters by sector · Location quotient · Published (figure 2-1)", ["figure 2-1"]),
+        ("集群的领域 × 大洲分布 · 区位商 · 报告公布数（图 2-1）", ["图 2-1"]),
+        ("Table 6-2 and 表 6-2, 2018-2022", ["Table 6-2", "表 6-2", "2018-2022"]),
+        ("no ids here: report section 4.2", []),
+    ],
+)
+def test_slide_text_keeps_figure_ids_on_one_line(text: str, kept: list[str]) -> None:
+    """Headlines, lists and source lines of a drawn slide: a line never breaks at the hyphen
+    of a figure/table id ("…(figure 2-" / "1)"); the text shown (and copied) is unchanged."""
+    out = pr.slide_text_html(text)
+    assert re.findall(r'<span style="white-space:nowrap">([^<]*)</span>', out) == kept
+    assert _text_of(out) == text
+    assert "\u2011" not in out  # plain hyphens: copying or searching "2-1" still works
+    for drawn in (
+        pr.headline_html(text, presenting=True),
+        pr.headline_html(text, presenting=False),
+        pr.footer_html(text, 1, 2, presenting=True),
+        pr.list_html((text,), presenting=False),
+    ):
+        assert out in drawn
+
+
+def test_slide_text_is_escaped_around_ids() -> None:
+    hostile = '<img src=x onerror="alert(1)"> figure 2-1 <b>'
+    out = pr.slide_text_html(hostile)
+    assert "<img" not in out and "<b>" not in out
+    assert _text_of(out) == hostile
 
 
 @pytest.mark.parametrize(
