@@ -41,6 +41,7 @@ RULE_COLOR = "#52606d"
 SELECT_COLOR = "#111111"
 CELL_FONT = 19
 TOTAL_FONT = 18
+COLUMN_LABEL_WIDTH = 9  # characters per line of a column label ("North America" on two lines)
 LQ_CAP = 4.0  # colours saturate at LQ ≤ 1/4 and ≥ 4 (log scale, symmetric around 1)
 EMPTY = "–"
 
@@ -230,9 +231,18 @@ def _hit_layer(x: list[str], y: list[str], hover: list[list[str]], codes: list[l
 
 
 def _frame_layout(
-    x: list[str], y: list[str], total: str, title: str, subtitle: str, height: int
+    x: list[str],
+    y: list[str],
+    total: str,
+    title: str,
+    subtitle: str,
+    height: int,
+    ticks: list[str] | None = None,
 ) -> dict:
-    lines = max(label.count("<br>") + 1 for label in [*x, total])
+    """The grid's frame; ``ticks`` are the column labels as shown (default: ``x``), e.g. long
+    names on two lines while ``x`` keeps the plain names the traces use."""
+    shown = [*(x if ticks is None else ticks), total]
+    lines = max(label.count("<br>") + 1 for label in shown)
     axis = {
         "type": "category",
         "categoryorder": "array",
@@ -262,6 +272,8 @@ def _frame_layout(
         xaxis=axis
         | {
             "categoryarray": [*x, total],
+            "tickvals": [*x, total],
+            "ticktext": shown,
             "range": [-0.5, len(x) + 0.5],  # fixed: the hit-layer markers must not pad the axis
             "side": "top",
             "tickangle": 0,
@@ -368,7 +380,10 @@ def _main_parts(
 
     title = f"{t('heatmap.main_title', lang)} · {measure_label}"
     subtitle = f"{_source_label(source, counts, lang)} · {t('heatmap.totals_note', lang)}"
-    layout = _frame_layout(x, y, total, title, subtitle, height=150 + 78 * (len(y) + 1))
+    # Column labels on two lines where long ("North<br>America"): side by side in a narrow grid
+    # (a briefing preview, a 1280-px slide) "Oceania" and "South America" ran into each other.
+    ticks = [wrap_label(name, lang, width=COLUMN_LABEL_WIDTH) for name in x]
+    layout = _frame_layout(x, y, total, title, subtitle, 150 + 78 * (len(y) + 1), ticks)
     return traces, layout
 
 

@@ -74,6 +74,25 @@ def test_main_heatmap_labels_and_text(counts, lang: str, measure: str, source: s
     assert t(f"heatmap.source.{source}_n", lang, n=n) in title["subtitle"]["text"]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_long_column_labels_are_shown_on_two_lines(counts, lang: str) -> None:
+    """In a narrow grid (a briefing preview or slide at 1280 px) "Oceania" and "South America"
+    ran into each other: long names are drawn on two lines; the traces keep the plain names."""
+    spec = _spec(build_main_heatmap(counts["published"], "count", "published", lang))
+    axis = spec["layout"]["xaxis"]
+    names = [continent_name(c, lang) for c in CONTINENTS]
+    assert axis["tickvals"] == [*names, t("heatmap.total", lang)]
+    shown = dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+    for name in names:
+        assert _strip(shown[name]) == name
+        lines = shown[name].split("<br>")
+        assert all(len(line) <= 9 for line in lines) or len(lines) == 1
+    if lang == "en":
+        assert shown["South America"] == "South<br>America"
+        assert shown["North America"] == "North<br>America"
+    assert spec["data"][0]["x"] == names
+
+
 def test_count_z_is_the_matrix(counts) -> None:
     cells = _spec(build_main_heatmap(counts["published"], "count", "published", "en"))["data"][0]
     assert cells["z"] == counts["published"].astype(float).to_numpy().tolist()
