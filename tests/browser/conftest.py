@@ -380,6 +380,27 @@ def deck_view(pg, timeout_s: float = 10.0) -> dict:  # noqa: ANN001
         pg.wait_for_timeout(100)
 
 
+def click_deck(pg, x: float, y: float, opened: Callable[[], bool], tries: int = 3) -> float:  # noqa: ANN001
+    """Hover the deck at (x, y) until its tooltip shows, click, and wait until ``opened()``;
+    return the seconds from the click to that. deck.gl takes a press held longer than its tap
+    time (250 ms) for a drag, not a click: on a loaded machine the input events of one
+    ``mouse.click`` can arrive that far apart and the click is dropped (seen in CI at load ~18).
+    A user's click would be repeated; so is this one, at most ``tries`` times."""
+    for attempt in range(tries):
+        pg.mouse.move(x - 3, y)
+        pg.mouse.move(x, y)
+        pg.locator(".deck-tooltip").wait_for(state="visible", timeout=10_000)
+        start = time.monotonic()
+        pg.mouse.click(x, y)
+        deadline = start + 15
+        while time.monotonic() < deadline:
+            if opened():
+                return time.monotonic() - start
+            pg.wait_for_timeout(100)
+        print(f"click_deck: click {attempt + 1} at ({x:.0f}, {y:.0f}) did not open; again")
+    raise AssertionError(f"{tries} clicks at ({x:.0f}, {y:.0f}) opened nothing")
+
+
 @pytest.fixture
 def wait_idle() -> Callable[..., None]:
     """``wait_idle(page)``: block until the current run has finished."""

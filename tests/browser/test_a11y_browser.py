@@ -14,14 +14,13 @@ rule still runs on it, and any other node failing that rule still fails the test
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from components.i18n import t
 from components.registry import PAGES
-from tests.browser.conftest import deck_view
+from tests.browser.conftest import click_deck, deck_view
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -93,13 +92,8 @@ def test_click_to_profile_time(page, open_app, wait_idle) -> None:
     deck_view(page)  # the view glides to the fitted view
     box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x - 3, y)
-    page.mouse.move(x, y)
-    page.locator(".deck-tooltip").wait_for(state="visible", timeout=10_000)
-    start = time.monotonic()
-    page.mouse.click(x, y)
-    page.get_by_text("Novartis").first.wait_for(state="visible", timeout=30_000)
-    elapsed = time.monotonic() - start
+    novartis = page.get_by_text("Novartis").first
+    elapsed = click_deck(page, x, y, novartis.is_visible)
     print(f"\nclick-to-profile: {elapsed:.2f} s")
     wait_idle(page)
     assert "cluster=basel-health-valley" in page.url
