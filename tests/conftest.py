@@ -19,14 +19,14 @@ HERE = Path(__file__).parent
 # Browser modules, longest first (``pytest tests/browser --durations=0``, two workers, summed
 # per module). A module not listed runs after these, before the app and unit tiers.
 SLOW_FIRST = (
-    "test_pages_browser.py",  # a fresh server for every deep link
+    "test_pages_browser.py",  # every page in both languages with axe; two fresh servers
     "test_hardening_browser.py",
     "test_meeting_browser.py",
     "test_compare_browser.py",
-    "test_a11y_browser.py",
     "test_present_browser.py",
     "test_policies_browser.py",
     "test_map_browser.py",
+    "test_a11y_browser.py",
     "test_trends_browser.py",
     "test_heatmap_browser.py",
 )

@@ -1,63 +1,21 @@
-"""Accessibility audit with axe-core (vendored, tests/browser/vendor) on every page and on the
-views with a profile or a cell open, both languages; keyboard focus; click-to-profile time.
-
-Rules: WCAG 2.0/2.1 A and AA plus axe's best practices (heading order among them). Zero
-violations. One exclusion, only if the navigation is grouped into sections: Streamlit (1.67)
-nests a section's items in a ``<div>`` inside the ``<ul>``, which the ``list``/``listitem`` rules
-reject; with one section the app shows a flat list and nothing is excluded. And one node for one
-minor rule: Streamlit's file-uploader dropzone (the data page's upload) is a
-``<section role="presentation" aria-label=...>``; axe's ``presentation-role-conflict`` rejects
-an aria-label on a presentational element. That markup is Streamlit's own (1.67); every other
-rule still runs on it, and any other node failing that rule still fails the test.
+"""Accessibility: axe-core (``tests/browser/axe_audit.py``) on the views with a profile or a
+cell open, both languages (every page's plain view is audited by ``test_pages_browser.py`` on
+the page it has loaded anyway); keyboard focus; click-to-profile time.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from components.i18n import t
-from components.registry import PAGES
+from tests.browser.axe_audit import assert_no_violations
 from tests.browser.conftest import click_deck, deck_view
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-_RUN = """async ({tags, grouped}) => {
-  const options = {runOnly: {type: 'tag', values: tags}};
-  const context = grouped
-    ? {exclude: [['[data-testid="stSidebarNavItems"]']]}
-    : document;
-  const result = await axe.run(context, options);
-  const streamlitDropzone = (n) => {
-    const el = document.querySelector(n.target[0]);
-    return el && el.closest('[data-testid="stFileUploaderDropzone"]');
-  };
-  for (const v of result.violations) {
-    if (v.id === 'presentation-role-conflict') {
-      v.nodes = v.nodes.filter(n => !streamlitDropzone(n));
-    }
-  }
-  return result.violations.filter(v => v.nodes.length).map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' :: '
-      + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200)),
-  }));
-}"""
-
-VIEWS = [(spec.url_path, {}) for spec in PAGES] + [
+VIEWS = [
     ("map", {"cluster": "basel-health-valley"}),
     ("map", {"cluster": "hubei-wuhan-xiangyang-shiyan-suizhou-automotive"}),  # table 2-10 row
     ("heatmap", {"measure": "lq", "cell": "consumer.EU"}),
 ]
-
-
-def _audit(page) -> list[dict]:  # noqa: ANN001
-    page.add_script_tag(path=str(AXE))
-    grouped = page.locator('[data-testid="stNavSectionHeader"]').count() > 0
-    return page.evaluate(_RUN, {"tags": TAGS, "grouped": grouped})
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -66,8 +24,7 @@ def _audit(page) -> list[dict]:  # noqa: ANN001
 )
 def test_no_axe_violations(page, open_app, path: str, params: dict, lang: str) -> None:
     open_app(page, path, lang=lang, **params)
-    violations = _audit(page)
-    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
+    assert_no_violations(page)
 
 
 def test_keyboard_focus_is_visible(page, open_app) -> None:

@@ -1,4 +1,5 @@
-"""Every page loads in both languages in a real browser, offline, with charts visible."""
+"""Every page loads in both languages in a real browser, offline, with charts visible and no
+accessibility violations (axe-core, ``axe_audit.py``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import pytest
 
 from components.registry import DEFAULT_PAGE
 from components.registry import PAGES as REGISTRY
+from tests.browser.axe_audit import assert_no_violations
 
 # The default page (overview) is served at "/"; the others at their url_path.
 PAGES = ["" if spec == DEFAULT_PAGE else spec.url_path for spec in REGISTRY]
-DEEP_LINKS = [spec.url_path for spec in REGISTRY if spec != DEFAULT_PAGE]
+# Deep links as a fresh server's first request, on real servers (one each): the map (size probe,
+# deck) and the presenter. That every page reruns through the router when Streamlit runs it bare
+# is checked for all pages in ``tests/app/test_router.py``.
+DEEP_LINKS = ["map", "present"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -26,6 +31,7 @@ def test_page_loads_without_exception(page, open_app, screenshot, path: str, lan
     assert charts.count() > 0, "no chart or map rendered"
     assert charts.first.is_visible()
     screenshot(page, f"page_{path or 'overview'}_{lang}")
+    assert_no_violations(page)  # after the screenshot: the audit adds a script to the page
 
 
 def test_overview_shows_cjk_and_headline(page, open_app, screenshot) -> None:
