@@ -41,7 +41,7 @@ browser: $(VENV)/.dev
 	$(BIN)/python -m pytest tests/browser $(XDIST)
 
 test: lint $(VENV)/.dev
-	$(BIN)/python -m pytest tests $(XDIST) --cov=components --cov=pages --cov-report=term:skip-covered
+	$(BIN)/python -m pytest tests $(XDIST) --durations=15 --cov=components --cov=pages --cov-report=term:skip-covered
 
 # data/validated.json: the shipped files, validated fully, by SHA-256 (data/README.md).
 manifest: $(VENV)/.runtime

@@ -20,6 +20,9 @@ from urllib.parse import urlencode, urlparse
 
 import pytest
 
+from components.i18n import t
+from components.registry import PAGES
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -378,6 +381,27 @@ def deck_view(pg, timeout_s: float = 10.0) -> dict:  # noqa: ANN001
             assert last is not None, "no deck view state found"
             return last
         pg.wait_for_timeout(100)
+
+
+def current_page_title(page, lang: str = "en") -> str:  # noqa: ANN001
+    """The title of the page the sidebar navigation marks as current (once it has its titles)."""
+    titles = {t(s.title_key, lang) for s in PAGES}
+    current = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if current.count() == 1:
+            lines = [x.strip() for x in current.inner_text().splitlines() if x.strip()]
+            if lines and lines[-1] in titles:
+                return lines[-1]
+        page.wait_for_timeout(300)
+    return ""
+
+
+def not_found_dialog(page) -> bool:  # noqa: ANN001
+    """Streamlit's "Page not found" dialog (it comes with the run; callers have waited for it)."""
+    page.wait_for_timeout(200)
+    dialogs = page.get_by_role("dialog")
+    return any("not found" in dialogs.nth(i).inner_text() for i in range(dialogs.count()))
 
 
 def click_deck(pg, x: float, y: float, opened: Callable[[], bool], tries: int = 3) -> float:  # noqa: ANN001

@@ -14,7 +14,6 @@ Screenshots (tests/artifacts): map_fit_<viewport>_<lang> (5, checked inside
 from __future__ import annotations
 
 import math
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -22,8 +21,15 @@ import pytest
 from components import map_view as mv
 from components.data import default_data_dir, load_bundle
 from components.i18n import t
-from components.registry import DEFAULT_PAGE, PAGES
-from tests.browser.conftest import _offline_guard, _wait_idle, click_deck, deck_view
+from components.registry import DEFAULT_PAGE
+from tests.browser.conftest import (
+    _offline_guard,
+    _wait_idle,
+    click_deck,
+    current_page_title,
+    deck_view,
+    not_found_dialog,
+)
 
 BRAZIL_AERO = "brazil-aerospace"
 RIO = "rio-de-janeiro-energy"
@@ -50,27 +56,6 @@ def _nav(page, wait_idle, url_path: str, lang: str = "en") -> None:  # noqa: ANN
 # --- 1. every documented URL opens its page ------------------------------------------------------
 
 
-def _current_page(page) -> str:  # noqa: ANN001
-    """The title of the page the sidebar navigation marks as current (once it has its titles)."""
-    titles = {t(s.title_key, "en") for s in PAGES}
-    current = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if current.count() == 1:
-            lines = [x.strip() for x in current.inner_text().splitlines() if x.strip()]
-            if lines and lines[-1] in titles:
-                return lines[-1]
-        page.wait_for_timeout(300)
-    return ""
-
-
-def _not_found_dialog(page) -> bool:  # noqa: ANN001
-    """Streamlit's "Page not found" dialog (it comes with the run; callers have waited for it)."""
-    page.wait_for_timeout(200)
-    dialogs = page.get_by_role("dialog")
-    return any("not found" in dialogs.nth(i).inner_text() for i in range(dialogs.count()))
-
-
 @pytest.fixture(scope="session")
 def routed_url(browser, base_url: str) -> str:  # noqa: ANN001
     """The session's server once it has run ``st.navigation`` (it has served ``/``): not fresh.
@@ -88,12 +73,14 @@ def routed_url(browser, base_url: str) -> str:  # noqa: ANN001
     return base_url
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=[s.url_path for s in PAGES])
-def test_every_page_url_opens_that_page(page, routed_url, wait_idle, spec) -> None:  # noqa: ANN001
+def test_default_page_url_opens_that_page(page, routed_url, wait_idle) -> None:  # noqa: ANN001
+    """``/overview`` (documented) opens the default page, which Streamlit serves at ``/`` only.
+    Every other page's URL: ``test_pages_browser.py::test_page_loads_without_exception``."""
+    spec = DEFAULT_PAGE
     page.goto(f"{routed_url}/{spec.url_path}?lang=en")
     wait_idle(page)
-    assert not _not_found_dialog(page), f"/{spec.url_path} shows 'Page not found'"
-    assert _current_page(page) == t(spec.title_key, "en")
+    assert not not_found_dialog(page), f"/{spec.url_path} shows 'Page not found'"
+    assert current_page_title(page) == t(spec.title_key, "en")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert _params(page).get("lang") == "en"
 
@@ -101,8 +88,8 @@ def test_every_page_url_opens_that_page(page, routed_url, wait_idle, spec) -> No
 def test_root_opens_the_default_page(page, base_url, wait_idle) -> None:  # noqa: ANN001
     page.goto(f"{base_url}/?lang=en")
     wait_idle(page)
-    assert not _not_found_dialog(page)
-    assert _current_page(page) == t(DEFAULT_PAGE.title_key, "en")
+    assert not not_found_dialog(page)
+    assert current_page_title(page) == t(DEFAULT_PAGE.title_key, "en")
 
 
 # --- 2. language switch keeps the radio selection ------------------------------------------------
@@ -349,7 +336,7 @@ def test_screens_at_meeting_viewports(
         wait_idle(page)
         _drawn(page)
         assert page.locator('[data-testid="stException"]').count() == 0, (path, params)
-        assert not _not_found_dialog(page)
+        assert not not_found_dialog(page)
         if "measure" in params:  # the URL's choice is what the radio shows (not its default)
             assert _checked(page, t(f"heatmap.measure.{params['measure']}", lang))
         viewport_shot(page, f"screen_{size}_{lang}_{n}")

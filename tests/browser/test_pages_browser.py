@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from components.i18n import t
 from components.registry import DEFAULT_PAGE
 from components.registry import PAGES as REGISTRY
 from tests.browser.axe_audit import assert_no_violations
+from tests.browser.conftest import current_page_title, not_found_dialog
 
 # The default page (overview) is served at "/"; the others at their url_path.
 PAGES = ["" if spec == DEFAULT_PAGE else spec.url_path for spec in REGISTRY]
+TITLES = dict(zip(PAGES, (spec.title_key for spec in REGISTRY), strict=True))
 # Deep links as a fresh server's first request, on real servers (one each): the map (size probe,
 # deck) and the presenter. That every page reruns through the router when Streamlit runs it bare
 # is checked for all pages in ``tests/app/test_router.py``.
@@ -22,6 +25,9 @@ DEEP_LINKS = ["map", "present"]
 def test_page_loads_without_exception(page, open_app, screenshot, path: str, lang: str) -> None:
     open_app(page, path, lang=lang)
     assert page.locator('[data-testid="stException"]').count() == 0
+    # Its URL opens that page (not Streamlit's "Page not found"), marked in the navigation.
+    assert not not_found_dialog(page), f"/{path} shows 'Page not found'"
+    assert current_page_title(page, lang) == t(TITLES[path], lang)
     assert page.locator('[data-testid="stMain"]').is_visible()
     selector = ".js-plotly-plot, #deckgl-overlay, canvas"
     # The chart libraries load lazily after the script run: on a cold, busy server the first
