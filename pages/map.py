@@ -128,7 +128,7 @@ with tab_map:
             group_layer=mv.group_layer_id(selection),
             rows=mm.point_rows(bundle, filters, lang, view.zoom, LIMIT),
             groups=mm.group_rows(bundle, filters, lang, view.zoom, LIMIT),
-            labels=mm.labels(bundle, filters, lang, view, frame, LIMIT),
+            labels=mm.labels(bundle, filters, lang, view, frame, LIMIT, selected),
             view=pdk.ViewState(
                 latitude=view.latitude,
                 longitude=view.longitude,
