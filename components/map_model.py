@@ -140,17 +140,46 @@ def group_rows(
 
 @per_dataset
 def labels(
-    bundle: Bundle, filters: Filters, lang: Lang, at: mf.View, frame: mf.MapFrame, limit: int
+    bundle: Bundle,
+    filters: Filters,
+    lang: Lang,
+    at: mf.View,
+    frame: mf.MapFrame,
+    limit: int,
+    selected: str | None = None,
 ) -> tuple[dict, ...]:
-    """Country names (and city names unless the map draws groups) that fit at ``at``."""
+    """The base map's names at ``at`` (``components.map_frame.place_labels``): place names
+    (unless the map draws groups), then country names, clear of each other, of the shown
+    clusters' dots or groups and of the open cluster ``selected`` (its dot and name)."""
     from components.geo import load_countries
 
     points = shown(bundle, filters)
     first = list(points["country"].value_counts().index)
-    rows = mf.country_labels(load_countries(), lang, at, frame, first=first)
-    if not grouped(bundle, filters, limit):
-        rows += mf.city_labels(points, at, frame)
-    return tuple(rows)
+    grouped_now = grouped(bundle, filters, limit)
+    if grouped_now:
+        rows = group_rows(bundle, filters, lang, at.zoom, limit)
+        obstacles = [(r["x"], r["y"], r["r"] + 1.5) for r in rows]
+    else:
+        xs, ys = points["x"].tolist(), points["y"].tolist()
+        obstacles = [(x, y, mf.DOT_PX) for x, y in zip(xs, ys, strict=True)]
+    name = None
+    ring = position(bundle, selected) if selected else None
+    if ring is not None and not ring.empty:
+        x, y = float(ring["x"].iloc[0]), float(ring["y"].iloc[0])
+        obstacles.append((x, y, mf.SELECTED_DOT_PX))
+        name = (x, y, str(ring[f"name_{lang}"].iloc[0]))
+    placed = mf.place_labels(
+        load_countries(),
+        points,
+        lang,
+        at,
+        frame,
+        first=first,
+        obstacles=obstacles,
+        selected=name,
+        cities=not grouped_now,
+    )
+    return tuple(placed)
 
 
 @per_dataset

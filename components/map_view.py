@@ -32,6 +32,8 @@ from components.i18n import (
     sector_name,
     t,
 )
+from components.map_frame import CITY_LABEL_PX as LABEL_PX
+from components.map_frame import SELECTED_NAME_DY, SELECTED_NAME_PX
 from components.safe import deck_text, escape_html
 from components.sources import cite
 
@@ -339,8 +341,17 @@ def build_deck(
         get_line_color=SELECTED_RGBA,
         pickable=False,
     )
-    names = text_layer(LAYER_SELECTED_NAME, name_rows, size=15, dy=-22, weight=700, boxed=True)
-    place_names = text_layer(LAYER_LABELS, list(labels), size=12)
+    names = text_layer(
+        LAYER_SELECTED_NAME,
+        name_rows,
+        size=SELECTED_NAME_PX,
+        dy=SELECTED_NAME_DY,
+        weight=700,
+        boxed=True,
+    )
+    # Each place name where ``components.map_frame.place_labels`` found room for it.
+    label_rows = [r if "offset" in r else {**r, "offset": [0, 0]} for r in labels]
+    place_names = text_layer(LAYER_LABELS, label_rows, size=LABEL_PX, offsets=True)
     return Deck(
         layers=[ocean, land, place_names, lumps, dots, ring, names],
         initial_view_state=view if view is not None else initial_view(points),
@@ -444,10 +455,12 @@ def text_layer(
     dy: int = 0,
     weight: int = 500,
     boxed: bool = False,
+    offsets: bool = False,
 ) -> pdk.Layer:
     """Labels (``{text, x, y}`` rows) drawn offline: glyphs from the reader's own fonts (the
     CJK fonts of ``FONT_FAMILY``) for exactly the characters in the data (``characterSet``
-    ``auto``), white halo or box so they read over land, points and borders."""
+    ``auto``), white halo or box so they read over land, points and borders. Moved ``dy``
+    pixels down, or (``offsets``) by each row's ``offset`` (``[dx, dy]``, default none)."""
     extra: dict = {}
     if boxed:
         extra = {
@@ -466,7 +479,7 @@ def text_layer(
         get_size=size,
         size_units=PIXELS,
         get_color=SELECTED_RGBA if boxed else LABEL_RGBA,
-        get_pixel_offset=[0, dy],
+        get_pixel_offset="offset" if offsets else [0, dy],
         get_text_anchor=pdk.types.String("middle"),
         get_alignment_baseline=pdk.types.String("center"),
         font_family=pdk.types.String(FONT_FAMILY),

@@ -209,6 +209,13 @@ def test_hostile_names_show_as_text(page, hostile_url, wait_idle, screenshot) ->
 
 MAP_TOP_MAX = 0.45  # the map starts within this share of the first screen
 MAP_MIN_HEIGHT = 360  # px: at least half a 720 px screen
+MAP_GAP_MAX = 48  # px: the map ends this close to the bottom of the first screen, or closer
+ZOOM_KEYS = ("map_zoom_in", "map_zoom_out", "map_zoom_all")
+
+
+def _zoom_bar_tops(page) -> list[float]:  # noqa: ANN001
+    """The tops of the map's three zoom buttons (equal: one row)."""
+    return [page.locator(f".st-key-{key} button").first.bounding_box()["y"] for key in ZOOM_KEYS]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -217,8 +224,10 @@ def test_map_starts_in_the_upper_part_of_the_first_screen(
     sized_page, base_url, wait_idle, viewport_shot, size: str, lang: str
 ) -> None:
     """What sits above the map (title, intro, filters, counts) leaves the map in the upper part
-    of the first screen, unscrolled; the filters, the count, the source line and the note on
-    the unnamed clusters are all still on the page."""
+    of the first screen, unscrolled, and the map ends within that screen without a wide gap
+    under it (``map_frame.ABOVE_MAP``); the zoom buttons beside it sit on one row (they
+    wrapped onto two at 1280 in English); the filters, the count, the source line and the note
+    on the unnamed clusters are all still on the page."""
     page = sized_page(size)
     page.goto(f"{base_url}/map?lang={lang}")
     wait_idle(page)
@@ -230,6 +239,11 @@ def test_map_starts_in_the_upper_part_of_the_first_screen(
     assert page.evaluate("() => window.scrollY") == 0
     assert box["y"] <= MAP_TOP_MAX * vh, f"the map starts at y={box['y']:.0f} of {vh} px"
     assert box["height"] >= MAP_MIN_HEIGHT, f"the map is only {box['height']:.0f} px high"
+    tops = _zoom_bar_tops(page)
+    assert max(tops) - min(tops) < 2, f"the zoom buttons wrap: tops {tops}"
+    bottom = box["y"] + box["height"]
+    assert bottom <= vh, f"the map runs {bottom - vh:.0f} px past the first screen"
+    assert vh - bottom <= MAP_GAP_MAX, f"{vh - bottom:.0f} px left free under the map"
     for key in ("filter.continent", "filter.country", "filter.sector", "filter.search"):
         label = t(key, lang)
         assert (
@@ -250,7 +264,7 @@ def test_map_starts_in_the_upper_part_of_the_first_screen(
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_map_head_stacks_on_a_phone(sized_page, base_url, wait_idle, viewport_shot, lang) -> None:
     """On a phone the count and the intro go under the title, full width (side by side they
-    were squeezed into a narrow, tall column next to it)."""
+    were squeezed into a narrow, tall column next to it); the zoom buttons sit on one row."""
     page = sized_page("phone")
     page.goto(f"{base_url}/map?lang={lang}")
     wait_idle(page)
@@ -262,3 +276,5 @@ def test_map_head_stacks_on_a_phone(sized_page, base_url, wait_idle, viewport_sh
     viewport_shot(page, f"map_head_phone_{lang}")
     assert count["y"] > title["y"] + title["height"] / 2, (title, count)  # under, not beside
     assert abs(count["x"] - title["x"]) < 4, (title, count)
+    tops = _zoom_bar_tops(page)
+    assert max(tops) - min(tops) < 2, f"the zoom buttons wrap: tops {tops}"

@@ -267,7 +267,9 @@ def _check_map_fits(page, viewport_shot, size: str, lang: str) -> None:  # noqa:
     if size == "phone":
         assert box["width"] >= 0.85 * vw, box
     else:
-        assert box["height"] >= 0.6 * vh, f"map {box['height']:.0f} px high on a {vh} px screen"
+        # The rest of the first screen under the page's head (at 1280×720: 400 of 720 px, the
+        # map ending within the screen; test_map_browser checks where it starts and ends).
+        assert box["height"] >= 0.55 * vh, f"map {box['height']:.0f} px high on a {vh} px screen"
 
     points = mv.jitter_duplicates(load_bundle(default_data_dir()).clusters)
     offsets = [_project(view, x, y) for x, y in zip(points["x"], points["y"], strict=True)]
