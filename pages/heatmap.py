@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.cached import get_bundle
 from components.captions import named_list_source, source_line
-from components.display import show_fig
+from components.display import show_fig, wrapping_links
 from components.heatmap_charts import (
     cell_labels,
     cell_links,
@@ -181,7 +181,7 @@ with detail:
         links = cell_links(bundle, sector, continent, lang)
         if not links:
             st.caption(t("heatmap.cell.none", lang))
-        cols = st.columns(1 if beside else 2)
+        cols = wrapping_links("hm_cell_links").columns(1 if beside else 2)
         for i, (label, cluster_id) in enumerate(links):
             cols[i % len(cols)].page_link(
                 "pages/map.py",
