@@ -117,8 +117,8 @@ def wrapping_links(key: str) -> Any:
     if not _CSS_KEY.fullmatch(key):
         raise ValueError(f"not a CSS-safe key: {key!r}")
     box = st.container(key=key)
-    # A style-only st.html takes no space on the page.
-    # A wrapped label's lines sit closer together than the links (one line: as tall as before).
+    # A style-only st.html takes no space on the page. A wrapped label's lines sit closer
+    # together than the links do; a one-line link is as tall as before.
     box.html(
         f"<style>.st-key-{key} a span{{white-space:normal;overflow-wrap:anywhere}}"
         f".st-key-{key} a p{{line-height:1.4}}"
