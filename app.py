@@ -135,7 +135,8 @@ if custom is not None:  # this session's uploaded clusters: say so on every page
             icon=":material/undo:",
             key="custom_reset",
         )
-briefing_sync.restore(lang)  # a briefing kept by the browser comes back after a reload
+# A briefing kept by the browser comes back after a reload (in presenter mode said under the slide)
+briefing_sync.restore(lang, inline=presenting)
 restore_page_state(spec.url_path, spec.params)  # the sidebar and Back keep a page's state
 try:
     page.run()

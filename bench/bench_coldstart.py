@@ -2,7 +2,7 @@
 
     python bench/bench_coldstart.py [--quick] [--runs N] [--lang zh|en]
 
-Per run, a fresh ``streamlit run app.py`` (``deploy/appserver.py``, shipped data) and a fresh
+Per run, a fresh ``serve.py`` (``deploy/appserver.py``, shipped data) and a fresh
 browser context in headless Debian chromium (``/usr/bin/chromium`` with the launch options of
 ``tests/browser/conftest.py``; the browser is launched before the server, so its own start-up is
 not counted). Timed from the moment the server process is spawned:

@@ -2,8 +2,9 @@
 
     python bench/bench_replicas.py [--sessions 40] [--quick]
 
-Starts ``deploy/run_local.py``'s topology (2 × ``streamlit run app.py`` + Debian's HAProxy with
-the shipped ``deploy/haproxy.cfg``, all on 127.0.0.1). Each session does what Streamlit's
+Starts ``deploy/run_local.py``'s topology (2 × ``serve.py``, the launcher that runs
+``streamlit run app.py`` with the same flags, + Debian's HAProxy with the shipped
+``deploy/haproxy.cfg``, all on 127.0.0.1). Each session does what Streamlit's
 browser client does: ``GET /`` through the proxy (which answers with a ``SERVERID`` cookie),
 then opens ``/_stcore/stream`` with that cookie and reruns the map page (first load + a filter
 change). When all sessions are connected, the established TCP connections on each replica's port

@@ -8,7 +8,7 @@ Per size (folders from ``make_synthetic.py``, ``DATA_DIR`` pointing at them):
   compare, once a ``pages/compare.py`` exists) pages, first run then same-state reruns. Each page
   runs in a child process with a time limit; a run over ``SLOW_S`` stops further reruns, and the
   result records that;
-* served: ``streamlit run app.py`` and ``ws_load.py`` with 1 session changing filters on ``/map``
+* served: ``serve.py`` and ``ws_load.py`` with 1 session changing filters on ``/map``
   and ``/heatmap``: latency from BackMsg to script_finished and bytes sent over the websocket per
   rerun (Streamlit's browser-side message cache emulated; static files and HTTP not counted).
 Writes ``bench/results/scale.json``.

@@ -15,8 +15,10 @@ from components import briefing as bf
 from components.briefing_store import get_briefing, set_briefing
 from components.cached import get_bundle
 from components.i18n import Lang, t
+from components.safe import escape_md
 
 KEY = "briefing_sync"
+NOTE_KEY = "_briefing_restored_note"  # presenter mode: what restore() says, under the slide
 STORAGE_KEY = "cluster-atlas-briefing-v1"
 
 _JS = """
@@ -41,9 +43,10 @@ export default function (component) {
 _component = st.components.v2.component("cluster_atlas_briefing_sync", js=_JS)
 
 
-def restore(lang: Lang) -> None:
+def restore(lang: Lang, *, inline: bool = False) -> None:
     """Before the page runs: take the briefing the browser sent back, if it is valid and the
-    session has none yet."""
+    session has none yet, and say so: in a toast, or with ``inline`` (presenter mode, where a
+    toast would sit over the slide's headline) kept for :func:`restored_note`."""
     result = st.session_state.get(KEY)
     raw = result.get("restore") if hasattr(result, "get") else None
     if not isinstance(raw, str) or not raw or get_briefing().slides:
@@ -53,11 +56,39 @@ def restore(lang: Lang) -> None:
     except bf.BriefingError:
         return
     set_briefing(loaded)
+    views = tuple(view for _, view in skipped)
+    if inline:
+        st.session_state[NOTE_KEY] = {"n": len(loaded.slides), "views": views, "slide": None}
+        return
     if loaded.slides:
         st.toast(t("present.restored", lang, n=len(loaded.slides)), icon=":material/history:")
-    if skipped:
-        views = ", ".join(view for _, view in skipped)
-        st.toast(t("present.skipped", lang, n=len(skipped), views=views), icon="⚠️")
+    if views:
+        st.toast(_skipped(views, lang), icon="⚠️")
+
+
+def _skipped(views: tuple[str, ...], lang: Lang) -> str:
+    """The slides left out of a restored briefing (their views escaped: they come from the
+    browser's copy)."""
+    return t("present.skipped", lang, n=len(views), views=escape_md(", ".join(views)))
+
+
+def restored_note(slide: int | None, lang: Lang) -> str | None:
+    """What :func:`restore` kept to say in presenter mode (markdown, with its icon), while slide
+    ``slide`` (the one shown when it was first asked for) is on screen; None once the presenter
+    has turned the slide or left presenter mode (``slide`` None)."""
+    note = st.session_state.get(NOTE_KEY)
+    if not note:
+        return None
+    if note["slide"] is None and slide is not None:
+        note["slide"] = slide
+    if slide is None or note["slide"] != slide:
+        del st.session_state[NOTE_KEY]
+        return None
+    parts = [t("present.restored", lang, n=note["n"])] if note["n"] else []
+    if note["views"]:
+        parts.append(_skipped(note["views"], lang))
+    icon = ":material/warning:" if note["views"] else ":material/history:"
+    return f"{icon} {' '.join(parts)}" if parts else None
 
 
 def mount() -> None:

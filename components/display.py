@@ -107,3 +107,21 @@ def show_fig(
 
 
 _GENERATION = re.compile(r"_[0-9]+$")
+_CSS_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def wrapping_links(key: str) -> Any:
+    """A container (``st.container(key=key)``) in which page links wrap a long label onto more
+    lines: Streamlit draws a link's label on one line and cuts it at the column's edge ("… · Ge").
+    Styled through the container's own ``st-key-<key>`` class, not Streamlit's test ids."""
+    if not _CSS_KEY.fullmatch(key):
+        raise ValueError(f"not a CSS-safe key: {key!r}")
+    box = st.container(key=key)
+    # A style-only st.html takes no space on the page. A wrapped label's lines sit closer
+    # together than the links do; a one-line link is as tall as before.
+    box.html(
+        f"<style>.st-key-{key} a span{{white-space:normal;overflow-wrap:anywhere}}"
+        f".st-key-{key} a p{{line-height:1.4}}"
+        f".st-key-{key} a{{min-height:1.75rem;padding-top:.15rem;padding-bottom:.15rem}}</style>"
+    )
+    return box

@@ -38,6 +38,7 @@ DIVERGING = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "
 TOTAL_FILL = "#e9edf2"
 ZERO_FILL = "#d5dae0"  # a cell with no clusters, where a ratio (LQ) has no meaning
 RULE_COLOR = "#52606d"
+TOP_COUNTRIES = 15  # the country heatmap shows this many countries unless "show all"
 SELECT_COLOR = "#111111"
 CELL_FONT = 19
 TOTAL_FONT = 18

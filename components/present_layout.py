@@ -173,8 +173,10 @@ def draw_slide(
     st.html(pr.footer_html(view.source, n, deck.count, presenting=presenting))
 
 
-def controls(deck: Deck, n: int, *, presenting: bool) -> None:
-    """Previous / next, then presenter mode's language switch and exit, or the start button."""
+def controls(deck: Deck, n: int, *, presenting: bool, note: str | None = None) -> None:
+    """Previous / next, then presenter mode's language switch and exit, or the start button;
+    then the keys' hint, or ``note`` in its place (a line for the presenter, not a toast over
+    the slide: "briefing restored")."""
     lang, count = deck.lang, deck.count
     bar = st.container(horizontal=True, gap="small", vertical_alignment="center")
     for step, icon, target, off in (
@@ -214,7 +216,10 @@ def controls(deck: Deck, n: int, *, presenting: bool) -> None:
             help=t("present.start_help", lang),
             disabled=count == 0,
         )
-    bar.caption(t("present.keys_hint", lang))
+    if note:
+        bar.caption(note)
+    else:
+        bar.caption(t("present.keys_hint", lang))
 
 
 def notes_and_link(view: pr.SlideView | None, lang: Lang) -> None:

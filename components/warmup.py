@@ -140,7 +140,6 @@ def await_prestart(timeout: float = PRESTART_WAIT_S) -> bool:
 
 # --- after the first page: what the other pages' first visits need -----------------------------
 _warmed: set[str] = set()  # languages warmed in this process
-HEATMAP_TOP_COUNTRIES = 15  # pages/heatmap.py's TOP_COUNTRIES (a test checks they agree)
 
 
 def page_modules(path: Path) -> list[str]:
@@ -211,7 +210,7 @@ def warm_heatmap(bundle: Bundle, lang: Lang) -> None:
     hc.main_view_table(bundle, source, measure, lang)
     hc.cell_labels(bundle, source, lang)
     countries = mx.dataset_country_matrix(bundle, continents)
-    top = None if len(countries) <= HEATMAP_TOP_COUNTRIES else HEATMAP_TOP_COUNTRIES
+    top = None if len(countries) <= hc.TOP_COUNTRIES else hc.TOP_COUNTRIES
     hc.country_figure(bundle, continents, top, lang, narrow)
     hc.country_view_table(bundle, continents, lang)
 

@@ -4,9 +4,10 @@
     (or `make replicas`)
 
 Needs ``haproxy`` on PATH (Debian/Ubuntu: ``sudo apt-get install -y haproxy``; tested with 2.6).
-Each replica is ``streamlit run app.py`` on its own free port; the proxy config is
-``deploy/haproxy.cfg`` itself with two substitutions only (bind 127.0.0.1:PORT instead of :8080;
-one ``server replicaN 127.0.0.1:PORT`` line per process instead of the DNS ``server-template``),
+Each replica is ``serve.py`` (the launcher: ``streamlit run app.py``'s flags, the first page made
+ready while the server starts) on its own free port; the proxy config is ``deploy/haproxy.cfg``
+itself with two substitutions only (bind 127.0.0.1:PORT instead of :8080; one
+``server replicaN 127.0.0.1:PORT`` line per process instead of the DNS ``server-template``),
 so the stickiness, websocket and health-check settings tested here are the shipped ones. Logs
 (one per replica, HAProxy's access log) go to ``--workdir`` (default: a new temporary folder).
 Every process is started here and stopped by its PID.

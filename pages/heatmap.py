@@ -7,8 +7,9 @@ import streamlit as st
 
 from components.cached import get_bundle
 from components.captions import named_list_source, source_line
-from components.display import show_fig
+from components.display import show_fig, wrapping_links
 from components.heatmap_charts import (
+    TOP_COUNTRIES,
     cell_labels,
     cell_links,
     country_figure,
@@ -43,7 +44,6 @@ CHART_KEY = "hm_main_chart"
 PICK = "hm_cell_pick"
 SMALL_CONTINENT = 10  # below this many clusters a continent's LQs are flagged as volatile
 BESIDE_MIN_WIDTH = 1200  # content width from which the drill-down sits beside the grid
-TOP_COUNTRIES = 15  # the country heatmap shows this many countries unless "show all"
 PHONE_MAX_WIDTH = 600  # below this content width the heatmaps are drawn compact
 
 lang = current_lang()
@@ -181,7 +181,7 @@ with detail:
         links = cell_links(bundle, sector, continent, lang)
         if not links:
             st.caption(t("heatmap.cell.none", lang))
-        cols = st.columns(1 if beside else 2)
+        cols = wrapping_links("hm_cell_links").columns(1 if beside else 2)
         for i, (label, cluster_id) in enumerate(links):
             cols[i % len(cols)].page_link(
                 "pages/map.py",

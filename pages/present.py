@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import briefing_editor as be
+from components import briefing_sync
 from components import present as pr
 from components import present_layout as pl
 from components.briefing_store import get_briefing
@@ -52,7 +53,8 @@ sync("slide", number if deck.count else 1, 1)
 
 # --- the slide and its controls -------------------------------------------------------------------
 current = pl.slide(deck, number, presenting=presenting, viewport=keys.viewport)
-pl.controls(deck, number, presenting=presenting)
+note = briefing_sync.restored_note(number if presenting else None, lang)  # "briefing restored"
+pl.controls(deck, number, presenting=presenting, note=note)
 mount_keys(page_keys=presenting)  # last: the page starts with the slide, not an empty element
 
 # --- under the slide (not while presenting): notes, the briefing editor, the exports ------------

@@ -68,11 +68,6 @@ def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute
     assert direct <= asked, f"warmed but never asked for: {_names(direct - asked)}"
 
 
-def test_heatmap_warming_uses_the_page_s_top_countries() -> None:
-    text = (ROOT / "pages" / "heatmap.py").read_text(encoding="utf-8")
-    assert f"TOP_COUNTRIES = {warmup.HEATMAP_TOP_COUNTRIES} " in text
-
-
 def test_page_modules_reads_a_page_s_component_imports() -> None:
     mods = warmup.page_modules(ROOT / "pages" / "compare.py")
     assert {"components.compare_view", "components.compare_layout", "components.memo"} <= set(mods)

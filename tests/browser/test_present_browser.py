@@ -220,6 +220,19 @@ def test_pptx_export_from_the_app(page, open_app, wait_idle) -> None:  # noqa: A
     assert len(pictures) == 6
 
 
+# Toasts over the slide's headline: each visible toast's text and box, where it meets the headline.
+_TOASTS_OVER_HEADLINE_JS = """() => {
+    const head = document.querySelector('.slide-headline');
+    if (!head) return [];
+    const h = head.getBoundingClientRect();
+    return [...document.querySelectorAll('[data-testid="stToast"]')].map(e => {
+        const r = e.getBoundingClientRect();
+        return {text: e.innerText, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    }).filter(r => r.right > r.left && r.bottom > r.top && r.left < h.right && r.right > h.left
+                   && r.top < h.bottom && r.bottom > h.top);
+}"""
+
+
 # Every place a figure or table id ("2-1", "6-2") sits on a drawn slide, at each width of the
 # text box from narrow to wide: the lines the id's characters fall on (more than one: the line
 # broke at its hyphen, "…(figure 2-" / "1)").
@@ -279,6 +292,13 @@ def test_slide_headline_keeps_figure_ids_whole(
         page.locator(".slide-footer").first.wait_for(timeout=60_000)
         wait_idle(page)
         assert "2-1" in page.locator(".slide-headline").first.inner_text()
-        split = page.evaluate(_SPLIT_IDS_JS, widths)
+        # A new session: the briefing came back from the browser's copy. Nothing pops up over
+        # the headline to say so (a toast did, for its first seconds); the presenter is told
+        # under the slide.
         _shot(page, f"present_briefing_slide_{width}_{lang}")
+        covering = page.evaluate(_TOASTS_OVER_HEADLINE_JS)
+        assert not covering, covering
+        restored = t("present.restored", lang, n=1)
+        assert restored in page.locator('[data-testid="stMain"]').inner_text(), restored
+        split = page.evaluate(_SPLIT_IDS_JS, widths)
         assert not split, split[:3]

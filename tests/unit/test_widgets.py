@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -100,3 +101,12 @@ def test_a_rejected_link_value_outlives_quick_reruns_until_a_choice() -> None:
     at.session_state["chosen"] = "a"
     at.run()
     assert at.markdown[0].value == "bad=None"
+
+
+def test_wrapping_links_takes_only_css_safe_keys() -> None:
+    """The key becomes a CSS class in the container's style: nothing that could end the rule."""
+    from components.display import wrapping_links
+
+    for bad in ("a b", "x}body{display:none", "1st", ""):
+        with pytest.raises(ValueError):
+            wrapping_links(bad)
