@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from components.warmup import (
+    PRELOAD_CSS,
     await_prestart,
-    end_preload,
     freeze_imported,
     preload_chart_code,
     warm_in_background,
@@ -26,9 +26,6 @@ st.set_page_config(
 # hidden and nothing is written to the sidebar, so Streamlit draws neither the sidebar nor its
 # expand button; the language comes from the URL and the page offers its own switch.
 presenting = st.query_params.get("present") == "1"
-# Before the imports below (a second or more on a cold start): the browser fetches and evaluates
-# the chart code meanwhile. Removed when the page has run.
-preload = None if presenting else preload_chart_code()
 await_prestart()  # under serve.py: the imports and data below are being made ready meanwhile
 
 from components import briefing_sync  # noqa: E402
@@ -58,7 +55,7 @@ from components.widgets import (  # noqa: E402
 freeze_imported()  # once per process: the collector after every run skips the modules above
 FOCUS_CSS = (
     "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"
-    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}</style>"
+    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}" + PRELOAD_CSS + "</style>"
 )
 
 begin_run()
@@ -101,7 +98,8 @@ if presenting and spec != PRESENT_PAGE:  # ?present=1 means nothing elsewhere: d
     del st.query_params["present"]
     st.rerun()
 set_current_page(spec.url_path)
-# Clear keyboard focus rings on every control (a style-only st.html takes no space on the page).
+# Clear keyboard focus rings on every control, and the chart-code placeholder hidden (a
+# style-only st.html takes no space on the page).
 st.html(FOCUS_CSS)
 if not presenting:
     st.sidebar.caption(t("app.subtitle", lang))
@@ -111,7 +109,6 @@ except DataError as err:  # a broken data folder: file, row, column and the valu
     message = escape_md(problem_sentence(err.problem, lang))
     st.error(t("app.data_error", lang, error=message), icon=":material/error:")
     flush_notices()
-    end_preload(preload)
     st.stop()
 
 custom = custom_data()
@@ -137,11 +134,11 @@ if custom is not None:  # this session's uploaded clusters: say so on every page
         )
 briefing_sync.restore(lang)  # a briefing kept by the browser comes back after a reload
 restore_page_state(spec.url_path, spec.params)  # the sidebar and Back keep a page's state
-try:
-    page.run()
-finally:  # also when the page stops or reruns early
-    end_preload(preload)
+page.run()
 briefing_sync.mount()
 drop_unbound_params(known_params())
 remember_page_state(spec.url_path, spec.params)
+if not presenting:  # after the page: the chart code for the pages that need it (hidden)
+    preload_chart_code()
+# Last: the warming thread competes with this run for the interpreter until the run ends.
 warm_in_background(lang)  # once per process and language: the other pages' first visits

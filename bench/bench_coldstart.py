@@ -171,7 +171,7 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
             route.abort()
 
     page.route("**/*", guard)
-    fetched: list[dict] = []  # the scripts the first page loads: path, bytes, encoding, when
+    fetched: list[dict] = []  # the scripts the browser loads: path, bytes, encoding, when
 
     def on_response(response) -> None:  # noqa: ANN001
         if response.request.resource_type != "script" or len(fetched) > 300:
@@ -210,7 +210,6 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
         # from opening / to the first page rendered, the 1 s of quiet included
         out["first_page_browser_cpu_s"] = round(browser_cpu_s() - cpu_browser0, 3)
         out["first_page_scripts"] = list(fetched)
-        page.remove_listener("response", on_response)
         out["pages"][first] = {"s": round(secs, 3), "state": state}
         title = state["title"]
         for spec in PAGES:
@@ -221,12 +220,16 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
             index = hrefs.index(f"/{spec.url_path}")
             t0 = time.perf_counter()
             link.nth(index).click()
-            cpu0, bcpu0 = cpu_s(srv.pid), browser_cpu_s()
+            cpu0, bcpu0, nfetched = cpu_s(srv.pid), browser_cpu_s(), len(fetched)
             secs, state = _wait_rendered(page, t0, spec.url_path, title)
             out["pages"][spec.url_path] = {
                 "s": round(secs, 3),
                 "server_cpu_s": round(cpu_s(srv.pid) - cpu0, 3),  # includes the 1 s of quiet
                 "browser_cpu_s": round(browser_cpu_s() - bcpu0, 3),
+                # scripts of more than 100 kB this visit made the browser fetch
+                "big_scripts": [
+                    (f["path"], f["bytes"]) for f in fetched[nfetched:] if f["bytes"] > 100_000
+                ],
                 "state": state,
             }
             title = state["title"]

@@ -128,7 +128,8 @@ def stacked_bars_svg(
         if lx > 0 and lx + w > WIDTH:
             lx, ly = 0.0, ly + LABEL_SIZE * 1.6
         legend.append(
-            f'<rect x="{_f(lx)}" y="{_f(ly - 7)}" width="14" height="14" rx="2" fill="{s.color}"/>'
+            f'<rect x="{_f(lx)}" y="{_f(ly - 7)}" width="14" height="14" rx="2"'
+            f' fill="{svg_text(s.color)}"/>'
         )
         legend.append(_text(lx + 20, ly, s.name, LABEL_SIZE, fill=TEXT_COLOR, class_="legend"))
         lx += w
@@ -191,7 +192,7 @@ def stacked_bars_svg(
             tip = hover[k][i] if k < len(hover) else f"{s.name} {v}"
             parts.append(
                 f'<rect x="{_f(x)}" y="{_f(cy - BAR_H / 2)}" width="{_f(w)}" height="{BAR_H}"'
-                f' fill="{s.color}" class="bar"><title>{svg_text(tip)}</title></rect>'
+                f' fill="{svg_text(s.color)}" class="bar"><title>{svg_text(tip)}</title></rect>'
             )
             if text_width(str(v), VALUE_SIZE) + 6 <= w:
                 parts.append(
@@ -201,7 +202,7 @@ def stacked_bars_svg(
                         str(v),
                         VALUE_SIZE,
                         anchor="middle",
-                        fill=s.text_color,
+                        fill=svg_text(s.text_color),
                         class_="value",
                     )
                 )

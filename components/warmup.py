@@ -2,7 +2,7 @@
 while the server starts (:func:`start_prestart`, run by the launcher ``serve.py``), the browser's
 chart code fetched while the server works, Python's collector spared the imported modules, the
 other pages' modules and results made ready after the first page. Streamlit glue; imports nothing
-heavy at the top (``app.py`` calls :func:`preload_chart_code` before its own imports)."""
+heavy at the top (``app.py`` imports it before its own imports)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go  # already imported by ``import streamlit`` (its plotly theme)
 import streamlit as st
 from streamlit import runtime
-from streamlit.delta_generator import DeltaGenerator
 
 from components.i18n import DEFAULT_LANG, LANGS, Lang
 
@@ -32,27 +31,27 @@ _lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
-def preload_chart_code() -> DeltaGenerator:
-    """A placeholder at the top of the sidebar, holding an empty, transparent 10-pixel plotly
-    chart in a session's first run, sent before anything slow happens. Streamlit's browser code
-    fetches plotly.js (about 4.7 MB) only when a plotly element arrives, and evaluating it takes
-    the browser about a second on a slow machine: sent first, that happens while the server
-    imports, loads the data and builds the page, instead of after. Every run has the placeholder
-    (the sidebar's elements keep their places); :func:`end_preload` empties it when the page has
-    run."""
-    slot = st.sidebar.empty()
+PRELOAD_KEY = "chart_code_preload"  # the sidebar container of the placeholder
+PRELOAD_CSS = f".st-key-{PRELOAD_KEY}{{display:none !important}}"  # app.py's frame CSS
+
+
+def preload_chart_code() -> None:
+    """Called by ``app.py`` at the end of every run, after the page: a hidden container at the
+    bottom of the sidebar (``PRELOAD_CSS``) holding, in a session's first run only, an empty
+    10-pixel plotly chart. Streamlit's browser code fetches plotly.js (about 4.7 MB) only when
+    a plotly element arrives, and evaluating it takes the browser a second or more on a slow
+    machine. The first page (the overview) draws its charts as SVG and needs none of it, so the
+    chart comes after the page: the browser fetches and evaluates plotly.js once the first page
+    has been drawn, and the first plotly page the reader opens finds it ready. (Sent before the
+    page, as until session 11, the evaluation competed with drawing the first page on 2 cores;
+    not sent at all, the first visit of the heatmap paid for it.) The next run empties the slot;
+    every run has it, so the sidebar's elements keep their places."""
+    slot = st.sidebar.container(key=PRELOAD_KEY).empty()
     if not st.session_state.get(_PRELOADED):
         st.session_state[_PRELOADED] = True
         layout = {"height": 10, "width": 10, "margin": dict.fromkeys("lrtb", 0)}
         fig = go.Figure(layout={**layout, "paper_bgcolor": "rgba(0,0,0,0)"})
         slot.plotly_chart(fig, config={"staticPlot": True}, width=10, height=10, theme=None)
-    return slot
-
-
-def end_preload(slot: DeltaGenerator | None) -> None:
-    """Empty the placeholder of :func:`preload_chart_code` (nothing when None)."""
-    if slot is not None:
-        slot.empty()
 
 
 def freeze_imported() -> None:

@@ -96,14 +96,20 @@ def test_no_warming_under_apptest(
     assert not warmup.on_server()
 
 
-def test_the_chart_code_placeholder_is_sent_once_and_emptied(
+def test_the_chart_code_placeholder_comes_after_the_page_once_hidden_and_goes(
     make_app: Callable[..., AppTest],
 ) -> None:
+    """The overview needs no plotly.js (its charts are SVG): the 10-pixel placeholder that makes
+    the browser load it is the last element of the session's first run, in the hidden sidebar
+    container, and the next run removes it."""
     at = make_app("pages/overview.py", lang="en")
     assert at.session_state["_chart_code_preloaded"] is True
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert all(s["layout"].get("height") != 10 for s in specs)  # not among the page's charts
-    assert len(at.sidebar.get("plotly_chart")) == 0
+    assert len(at.main.get("plotly_chart")) == 0  # the overview draws none
+    (chart,) = at.sidebar.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["height"] == 10
+    hidden = at.sidebar.get("flex_container")[-1]  # the sidebar's last element: after the page
+    assert hidden.proto.flex_container and warmup.PRELOAD_KEY in str(hidden.proto)
+    assert len(hidden.get("plotly_chart")) == 1
     at.run()
     assert len(at.sidebar.get("plotly_chart")) == 0
 
