@@ -49,7 +49,7 @@ def test_overview_title_and_headline(make_app, lang: str) -> None:
     assert metrics[t("overview.metric_unnamed", lang)] == "36"
     # The coverage charts are drawn as SVG (no plotly.js for the first page), each in its keyed
     # container, the markdown element holding nothing but the builder's escaped SVG.
-    assert len(at.main.get("plotly_chart")) == 0  # (the sidebar: the hidden chart-code placeholder)
+    assert len(at.get("plotly_chart")) == 0
     bundle = load_bundle()
     shown = [m.value for m in at.markdown if m.proto.allow_html]
     assert shown == [ov.coverage_svg(bundle, by, lang) for by in ("continent", "sector")]

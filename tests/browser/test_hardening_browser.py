@@ -19,9 +19,6 @@ from components.i18n import t
 from components.registry import PAGES
 from tests.browser.conftest import deck_view
 
-# The page's plotly charts (the sidebar may hold the hidden chart-code placeholder).
-MAIN_PLOT = '[data-testid="stMain"] .js-plotly-plot'
-
 WJ = "\u2060"  # the word joiner the app puts into addresses and deck expressions
 PAYLOADS = {
     "qx-img": (
@@ -152,7 +149,7 @@ def _centre(page, click: bool, wait_idle) -> None:  # noqa: ANN001
 def _click_cell(page, sector: str, continent: str) -> None:  # noqa: ANN001
     from components.vocab import CONTINENTS, SECTORS
 
-    chart = page.locator(MAIN_PLOT).first
+    chart = page.locator(".js-plotly-plot").first
     chart.scroll_into_view_if_needed()
     box = chart.locator(".nsewdrag").first.bounding_box()
     x = box["x"] + (CONTINENTS.index(continent) + 0.5) * box["width"] / (len(CONTINENTS) + 1)
@@ -201,7 +198,7 @@ def test_hostile_upload_is_inert_on_every_page(
             _search(page, wait_idle, lang, "")
 
         if spec.url_path == "heatmap":
-            page.wait_for_selector(f"{MAIN_PLOT} .heatmaplayer", timeout=20_000)
+            page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
             _click_cell(page, *CELL)
             page.wait_for_url(f"**cell={CELL[0]}.{CELL[1]}**", timeout=20_000)
             wait_idle(page)
@@ -270,7 +267,7 @@ def test_data_page_screenshots(page, open_app, screenshot, lang: str, width: int
     page.set_viewport_size({"width": width, "height": 1000})
     open_app(page, "data", lang=lang)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.locator(MAIN_PLOT).count() == 1
+    assert page.locator(".js-plotly-plot").count() == 1
     text = _main(page).inner_text()
     assert t("data.upload.heading", lang) in text and t("data.tables.schema", lang) in text
     screenshot(page, f"hardening_data_{lang}_{width}")

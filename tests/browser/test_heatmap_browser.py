@@ -9,16 +9,13 @@ from components.i18n import t
 from components.matrices import cell_clusters
 from components.vocab import CONTINENTS, SECTORS
 
-# The page's plotly charts (the sidebar may hold the hidden chart-code placeholder).
-MAIN_PLOT = '[data-testid="stMain"] .js-plotly-plot'
-
 MAIN_COLS = len(CONTINENTS) + 1  # + totals column
 MAIN_ROWS = len(SECTORS) + 1  # + totals row
 
 
 def _click_cell(page, sector: str, continent: str) -> None:  # noqa: ANN001
     """Click the centre of a cell of the main heatmap (the first chart on the page)."""
-    chart = page.locator(MAIN_PLOT).first
+    chart = page.locator(".js-plotly-plot").first
     chart.scroll_into_view_if_needed()
     box = chart.locator(".nsewdrag").first.bounding_box()
     assert box, "the main heatmap has no plot area"
@@ -48,8 +45,8 @@ def test_heatmaps_render_and_cell_click_lists_clusters(
 ) -> None:
     _open_heatmap(page, open_app, lang=lang)
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.wait_for_selector(f"{MAIN_PLOT} .heatmaplayer", timeout=20_000)
-    charts = page.locator(MAIN_PLOT)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
+    charts = page.locator(".js-plotly-plot")
     assert charts.count() == 2, "expected the main and the country heatmap"
     for i in range(2):
         charts.nth(i).scroll_into_view_if_needed()
@@ -83,10 +80,10 @@ def test_heatmaps_render_and_cell_click_lists_clusters(
 
 def test_measure_switch_redraws_with_a_diverging_scale(page, open_app, wait_idle) -> None:
     _open_heatmap(page, open_app, lang="en", measure="lq", source="named")
-    page.wait_for_selector(f"{MAIN_PLOT} .heatmaplayer", timeout=20_000)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
     text = _main_text(page)
     assert t("heatmap.explain.lq", "en") in text
-    legend = page.locator(MAIN_PLOT).first.locator(".colorbar").text_content() or ""
+    legend = page.locator(".js-plotly-plot").first.locator(".colorbar").text_content() or ""
     assert "≥4" in legend and "1" in legend
 
 
@@ -100,7 +97,7 @@ def test_deep_link_to_a_cell_shows_its_section(
     page = sized_page(size)
     page.goto(f"{base_url}/heatmap?lang={lang}&cell=electronics.AS")
     wait_idle(page)
-    page.wait_for_selector(f"{MAIN_PLOT} .heatmaplayer", timeout=20_000)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
     page.wait_for_timeout(1500)  # any late scroll (smooth scrolling, a rerun's) has happened
     heading_text = t(
         "heatmap.cell.heading",

@@ -325,7 +325,7 @@ SHOTS = [
 def _drawn(page) -> None:  # noqa: ANN001
     """Every plotly chart has drawn its SVG and the map (if any) has stopped gliding."""
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
                    .every(p => p.querySelector('.main-svg'))""",
         timeout=30_000,
     )

@@ -50,10 +50,10 @@ def _check_overview(page, lang: str) -> None:  # noqa: ANN001
     page.wait_for_selector(f"{SVG_CHART} rect.bar", timeout=20_000)
     charts = page.evaluate(_SVG_GEOMETRY_JS, SVG_CHART)
     assert len(charts) == 2
-    assert page.locator('[data-testid="stMain"] .js-plotly-plot').count() == 0
-    # plotly.js is loaded after the page, for the next pages, by a hidden placeholder
-    preload = page.locator(".st-key-chart_code_preload")
-    assert preload.count() == 1 and not preload.is_visible()
+    # No plotly chart anywhere, and the browser never fetched plotly.js for this page.
+    assert page.locator(".js-plotly-plot").count() == 0
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [u for u in fetched if "PlotlyChart" in u], "plotly.js loaded for the overview"
     for chart, by in zip(charts, ("continent", "sector"), strict=True):
         assert chart["label"].startswith(t(f"overview.by_{by}", lang))
         box = chart["box"]

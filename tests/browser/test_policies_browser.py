@@ -11,15 +11,12 @@ from components.data import load_bundle
 from components.i18n import t
 from tests.browser.conftest import ARTIFACTS
 
-# The page's plotly charts (the sidebar may hold the hidden chart-code placeholder).
-MAIN_PLOT = '[data-testid="stMain"] .js-plotly-plot'
-
 WIDTHS = (1280, 1920)
 
 # Every text the timeline draws: marker labels, lane titles, period and "no year" labels, the
 # title, year ticks and the legend. Boxes are the rendered SVG boxes in page pixels.
 TEXT_BOXES_JS = """() => {
-  const plot = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const plot = document.querySelector('.js-plotly-plot');
   const fig = plot.getBoundingClientRect();
   const kinds = {'.textpoint text': 'label', '.annotation-text': 'note', '.gtitle': 'title',
                  '.xtick text': 'tick', '.legendtext': 'legend', '.legendtitletext': 'legend'};
@@ -36,7 +33,7 @@ TEXT_BOXES_JS = """() => {
 }"""
 
 POINT_JS = """(pid) => {
-  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const gd = document.querySelector('.js-plotly-plot');
   const traces = gd.querySelectorAll('.scatterlayer .trace');
   for (let i = 0; i < gd.data.length; i++) {
     const j = (gd.data[i].customdata || []).indexOf(pid);
@@ -49,7 +46,7 @@ POINT_JS = """(pid) => {
 }"""
 
 RING_JS = """() => {
-  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const gd = document.querySelector('.js-plotly-plot');
   return gd.data.filter(d => d.showlegend === false).flatMap(d => d.customdata);
 }"""
 
@@ -66,7 +63,7 @@ def _overlaps(a: dict, b: dict, tol: float = 0.5) -> bool:
 def _open(page, open_app, width: int, **params: str) -> None:  # noqa: ANN001
     page.set_viewport_size({"width": width, "height": 1000})
     open_app(page, "policies", **params)
-    page.wait_for_selector(f"{MAIN_PLOT} .scatterlayer .point", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=30_000)
     # Let plotly settle its text after the last resize: the same text boxes twice, 0.3 s apart.
     last = None
     for _ in range(40):
@@ -88,7 +85,7 @@ def test_timeline_texts_never_overlap(
     assert page.locator('[data-testid="stException"]').count() == 0
     found = page.evaluate(TEXT_BOXES_JS)
     boxes, fig = found["boxes"], found["fig"]
-    chart = page.locator(MAIN_PLOT).first
+    chart = page.locator(".js-plotly-plot").first
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(ARTIFACTS / f"policies_timeline_{view}_{lang}_{width}.png"))
     if view == "all":
@@ -119,7 +116,7 @@ def test_timeline_texts_never_overlap(
 
 
 def _click_marker(page, pid: str) -> None:  # noqa: ANN001
-    page.locator(MAIN_PLOT).first.scroll_into_view_if_needed()
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     xy = page.evaluate(POINT_JS, pid)
     assert xy, f"no marker for {pid}"
     page.mouse.move(*xy)

@@ -13,9 +13,6 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 
-# The page's plotly charts (the sidebar may hold the hidden chart-code placeholder).
-MAIN_PLOT = '[data-testid="stMain"] .js-plotly-plot'
-
 SIZES = [(1920, 1080), (1280, 720)]
 CHART_SLIDES = (2, 4, 6)  # three chart slides of the default deck
 
@@ -80,8 +77,7 @@ def _fits(page) -> dict:  # noqa: ANN001
                 .map(e => e.getBoundingClientRect().bottom);
             return {footer: bottom('.slide-footer'), buttons: Math.max(...buttons),
                     height: window.innerHeight,
-                    charts: document.querySelectorAll(
-                      '[data-testid="stMain"] .js-plotly-plot .main-svg').length};
+                    charts: document.querySelectorAll('.js-plotly-plot .main-svg').length};
         }"""
     )
 
@@ -157,7 +153,7 @@ def test_add_to_briefing_from_the_heatmap(page, open_app, wait_idle, screenshot)
     wait_idle(page)
     assert _number(page) == "1 / 1"
     assert "Share of sector" in page.locator(".slide-headline").inner_text()
-    assert page.locator(f"{MAIN_PLOT} .main-svg").count() >= 1
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 1
     screenshot(page, "present_briefing_editor_en")
     # A reload starts a new session: the browser's copy brings the briefing back.
     url = page.url
