@@ -6,13 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.warmup import (
-    await_prestart,
-    end_preload,
-    freeze_imported,
-    preload_chart_code,
-    warm_in_background,
-)
+from components.warmup import await_prestart, freeze_imported, warm_in_background
 
 ROOT = Path(__file__).parent
 
@@ -26,9 +20,6 @@ st.set_page_config(
 # hidden and nothing is written to the sidebar, so Streamlit draws neither the sidebar nor its
 # expand button; the language comes from the URL and the page offers its own switch.
 presenting = st.query_params.get("present") == "1"
-# Before the imports below (a second or more on a cold start): the browser fetches and evaluates
-# the chart code meanwhile. Removed when the page has run.
-preload = None if presenting else preload_chart_code()
 await_prestart()  # under serve.py: the imports and data below are being made ready meanwhile
 
 from components import briefing_sync  # noqa: E402
@@ -111,7 +102,6 @@ except DataError as err:  # a broken data folder: file, row, column and the valu
     message = escape_md(problem_sentence(err.problem, lang))
     st.error(t("app.data_error", lang, error=message), icon=":material/error:")
     flush_notices()
-    end_preload(preload)
     st.stop()
 
 custom = custom_data()
@@ -138,10 +128,7 @@ if custom is not None:  # this session's uploaded clusters: say so on every page
 # A briefing kept by the browser comes back after a reload (in presenter mode said under the slide)
 briefing_sync.restore(lang, inline=presenting)
 restore_page_state(spec.url_path, spec.params)  # the sidebar and Back keep a page's state
-try:
-    page.run()
-finally:  # also when the page stops or reruns early
-    end_preload(preload)
+page.run()
 briefing_sync.mount()
 drop_unbound_params(known_params())
 remember_page_state(spec.url_path, spec.params)

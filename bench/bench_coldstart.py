@@ -14,7 +14,10 @@ not counted). Timed from the moment the server process is spawned:
 * **first page**: the browser opens ``/`` right after that; the page counts as rendered at the
   first instant from which, for 1 s without a break, the app is idle (no running-status widget,
   skeleton or stale element), the page title (``h1``) is shown, every visible plotly chart has
-  drawn its SVG and at least one chart (plotly, deck.gl canvas) is visible where the page has any;
+  drawn its SVG and at least one chart (plotly, deck.gl canvas, an SVG chart drawn by the server)
+  is visible where the page has any; the browser's CPU seconds over that time (every chromium
+  process this script launched, from /proc) and the scripts the page fetched (name, bytes,
+  content encoding, when);
 * **first visit of each other page**: a click on its link in the sidebar (in-app navigation, the
   same session, as a reader does), timed from the click to the same "rendered" instant.
 
@@ -48,7 +51,11 @@ CONFTEST = harness.ROOT / "tests" / "browser" / "conftest.py"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 # What the page shows right now; "ready" is every condition of a rendered page but the title's.
+# Charts: plotly's (drawn when their SVG has traces), deck.gl / canvas maps, and the SVG charts
+# the server draws (components/svg_charts.py: shown in a markdown element).
 _STATE_JS = """() => {
+  // a chart drawn as SVG on the server (components/svg_charts.py), with its bars
+  const SVG_CHART = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] svg[role="img"]';
   const busy = !!document.querySelector('[data-testid="stStatusWidget"]')
     || !!document.querySelector('[data-testid="stSkeleton"]')
     || !!document.querySelector('.stale-element, [data-stale="true"]');
@@ -61,13 +68,15 @@ _STATE_JS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(shown);
   const drawn = plots.filter((p) => p.querySelector('.main-svg .trace, .main-svg .hm'));
   const canvases = [...document.querySelectorAll('[data-testid="stMain"] canvas')].filter(shown);
+  const svgs = [...document.querySelectorAll(SVG_CHART)].filter(shown);
   const anyChart = document.querySelectorAll(
-    '.js-plotly-plot, [data-testid="stMain"] canvas, #deckgl-overlay').length;
+    `.js-plotly-plot, [data-testid="stMain"] canvas, #deckgl-overlay, ${SVG_CHART}`).length;
   return {
     busy, title: h1 ? h1.innerText.trim() : null, path: location.pathname,
-    plots: plots.length, drawn: drawn.length, canvases: canvases.length, anyChart,
+    plots: plots.length, drawn: drawn.length, canvases: canvases.length, svgs: svgs.length,
+    anyChart,
     ready: !busy && !!h1 && drawn.length === plots.length
-      && (anyChart === 0 || plots.length + canvases.length > 0),
+      && (anyChart === 0 || plots.length + canvases.length + svgs.length > 0),
   };
 }"""
 
@@ -114,6 +123,39 @@ def cpu_s(pid: int) -> float:
     return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 3)
 
 
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
+    out: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def browser_cpu_s() -> float:
+    """CPU seconds used so far by the chromium processes this benchmark launched (descendants of
+    this process whose command is chromium; the app server is Python, not counted). Like the
+    server's CPU time, it moves much less with the machine's load than the wall times."""
+    children, total, todo = _children(), 0.0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                exe = fh.read().split(b"\0", 1)[0]
+            if b"chrom" in Path(exe.decode(errors="replace")).name.encode():
+                total += cpu_s(pid)
+        except OSError:  # ended meanwhile
+            continue
+    return round(total, 3)
+
+
 def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: ANN001
     """A fresh server and browser context: cold first page, then a first visit of each other."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
@@ -129,6 +171,25 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
             route.abort()
 
     page.route("**/*", guard)
+    fetched: list[dict] = []  # the scripts the browser loads: path, bytes, encoding, when
+
+    def on_response(response) -> None:  # noqa: ANN001
+        if response.request.resource_type != "script" or len(fetched) > 300:
+            return
+        try:
+            size = len(response.body())
+        except Exception:  # noqa: BLE001 - gone with a navigation
+            size = -1
+        fetched.append(
+            {
+                "path": urlparse(response.url).path.rsplit("/", 1)[-1],
+                "bytes": size,
+                "encoding": response.headers.get("content-encoding", ""),
+                "s": round(time.perf_counter() - srv.started, 3),
+            }
+        )
+
+    page.on("response", on_response)
     out: dict = {"run": i, "pages": {}}
     srv = harness.AppServer(name=f"coldstart-{i}", env=env)
     try:
@@ -137,6 +198,7 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
         out["health_s"] = round(time.perf_counter() - srv.started, 3)
         out["health_server_cpu_s"] = cpu_s(srv.pid)
         first = DEFAULT_PAGE.url_path
+        cpu_browser0 = browser_cpu_s()
         page.goto(f"{srv.url}/?lang={lang}")  # returns at the document's load event
         out["html_and_js_loaded_s"] = round(time.perf_counter() - srv.started, 3)
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=TIMEOUT_S * 1000)
@@ -145,6 +207,9 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
         out["first_page"] = first
         out["first_page_s"] = round(secs, 3)
         out["first_page_server_cpu_s"] = cpu_s(srv.pid)
+        # from opening / to the first page rendered, the 1 s of quiet included
+        out["first_page_browser_cpu_s"] = round(browser_cpu_s() - cpu_browser0, 3)
+        out["first_page_scripts"] = list(fetched)
         out["pages"][first] = {"s": round(secs, 3), "state": state}
         title = state["title"]
         for spec in PAGES:
@@ -155,11 +220,16 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
             index = hrefs.index(f"/{spec.url_path}")
             t0 = time.perf_counter()
             link.nth(index).click()
-            cpu0 = cpu_s(srv.pid)
+            cpu0, bcpu0, nfetched = cpu_s(srv.pid), browser_cpu_s(), len(fetched)
             secs, state = _wait_rendered(page, t0, spec.url_path, title)
             out["pages"][spec.url_path] = {
                 "s": round(secs, 3),
                 "server_cpu_s": round(cpu_s(srv.pid) - cpu0, 3),  # includes the 1 s of quiet
+                "browser_cpu_s": round(browser_cpu_s() - bcpu0, 3),
+                # scripts of more than 100 kB this visit made the browser fetch
+                "big_scripts": [
+                    (f["path"], f["bytes"]) for f in fetched[nfetched:] if f["bytes"] > 100_000
+                ],
                 "state": state,
             }
             title = state["title"]
@@ -215,6 +285,16 @@ def main() -> None:
             [r["first_page_server_cpu_s"] for r in results], 3
         ),
         "first_page_s": harness.stats([r["first_page_s"] for r in results], 3),
+        "first_page_browser_cpu_s": harness.stats(
+            [r["first_page_browser_cpu_s"] for r in results], 3
+        ),
+        "first_visit_browser_cpu_s": {
+            spec.url_path: harness.stats(
+                [r["pages"][spec.url_path]["browser_cpu_s"] for r in results], 3
+            )
+            for spec in PAGES
+            if spec != DEFAULT_PAGE
+        },
         "first_visit_s": {k: v for k, v in per_page.items() if k != DEFAULT_PAGE.url_path},
         "slowest_other_page_s": harness.stats(
             [

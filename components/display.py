@@ -15,6 +15,7 @@ from components.briefing_store import briefing_button
 from components.charts import plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
+from components.svg_charts import Svg
 
 
 def download_csv(
@@ -125,3 +126,46 @@ def wrapping_links(key: str) -> Any:
         f".st-key-{key} a{{min-height:1.75rem;padding-top:.15rem;padding-bottom:.15rem}}</style>"
     )
     return box
+
+
+SVG_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def show_svg(
+    svg: Svg,
+    *,
+    key: str,
+    name: str,
+    source: str,
+    lang: Lang,
+    table: pd.DataFrame | None = None,
+    fig: Any = None,
+    view: str | None = None,
+    briefing: bool = True,
+) -> None:
+    """Draw a chart made by ``components.svg_charts`` (no chart code for the browser to load)
+    with the same furniture as :func:`show_fig`: its source line below, a CSV download of
+    exactly ``table`` when given, an SVG download of the image (``<name>_<lang>.svg``, in place
+    of plotly's PNG button) and "add to briefing" (``fig``: the plotly figure the briefing
+    draws; ``view`` as in :func:`show_fig`). The chart sits in a container keyed ``key``."""
+    if not isinstance(svg, Svg):  # only the builders' output, every text in it escaped
+        raise TypeError("show_svg draws components.svg_charts output only")
+    with st.container(key=key):
+        # st.html strips SVG (its sanitiser allows HTML only); the builders escape every text
+        st.markdown(svg, unsafe_allow_html=True)
+    st.caption(source)
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    if table is not None:
+        download_csv(table, name, lang, key=f"{key}_csv", container=row)
+    row.download_button(
+        t("common.download_svg", lang),
+        data=SVG_PROLOG + svg,
+        file_name=f"{file_stem(name, lang)}.svg",
+        mime="image/svg+xml",
+        icon=":material/image:",
+        key=f"{key}_svg",
+        on_click="ignore",
+    )
+    if briefing:
+        view_id = view or _GENERATION.sub("", key)
+        briefing_button(view_id, lang, fig=fig, source=source, container=row, key=f"{key}_brief")

@@ -10,10 +10,11 @@ import plotly.graph_objects as go
 from components.captions import named_list_source, named_sources
 from components.charts import freeze, house_layout
 from components.data import Bundle
-from components.i18n import Lang, continent_name, join_list, punct, sector_name, t
+from components.i18n import Lang, continent_name, join_list, punct, sector_name, t, wrap_label
 from components.matrices import reconciliation
 from components.memo import per_dataset
 from components.safe import escape_md
+from components.svg_charts import Series, Svg, stacked_bars_svg
 from components.vocab import CONTINENTS, SECTORS
 
 NAMED_COLOR = "#0B5394"
@@ -127,6 +128,52 @@ def coverage_chart(bundle: Bundle, by: str, lang: Lang) -> tuple[go.Figure, pd.D
     return freeze(build_coverage_bar(cov, by, lang)), coverage_table(cov, by, lang)
 
 
+@per_dataset
+def coverage_svg(bundle: Bundle, by: str, lang: Lang) -> Svg:
+    """The overview page's drawing of the coverage chart for ``by``: the same bars, numbers and
+    legend as :func:`coverage_chart`'s figure (which the briefing keeps using), as SVG text
+    (no chart code for the browser to load). Built once per dataset and language."""
+    return build_coverage_svg(coverage(bundle, by), by, lang)
+
+
+def build_coverage_svg(cov: pd.DataFrame, by: str, lang: Lang) -> Svg:
+    """Horizontal stacked bars as SVG: named and counted-but-unnamed clusters per category, the
+    report's count after each bar; ``aria-label`` states every number."""
+    namer = continent_name if by == "continent" else sector_name
+    names = [namer(code, lang) for code in cov[by]]
+    parts = (
+        ("named", NAMED_COLOR, "#ffffff", "overview.legend_named"),
+        ("unnamed", UNNAMED_COLOR, "#1f2933", "overview.legend_unnamed"),
+    )
+    series = [
+        Series(t(key, lang), tuple(int(v) for v in cov[col]), color, text)
+        for col, color, text, key in parts
+    ]
+    hover = [
+        [
+            t("overview.chart_hover", lang, label=name, series=s.name, n=v)
+            for name, v in zip(names, s.values, strict=True)
+        ]
+        for s in series
+    ]
+    items = [
+        t("overview.chart_item", lang, label=name, published=p, named=n, unnamed=u)
+        for name, p, n, u in zip(names, cov["published"], cov["named"], cov["unnamed"], strict=True)
+    ]
+    title = t(f"overview.by_{by}", lang)
+    summary = title + punct("colon", lang) + join_list(items, lang, "clause") + punct("stop", lang)
+    return stacked_bars_svg(
+        [wrap_label(name, lang).split("<br>") for name in names],
+        series,
+        [int(v) for v in cov["published"]],
+        title=title,
+        desc=t(f"overview.chart_desc.{by}", lang),
+        summary=summary,
+        axis_title=t("common.clusters", lang),
+        hover=hover,
+    )
+
+
 def warm(bundle: Bundle, lang: Lang) -> None:
     """Compute and keep what ``pages/overview.py`` asks for in ``lang`` (a launcher does this
     before the first visitor arrives: ``components.warmup.prestart``)."""
@@ -135,6 +182,7 @@ def warm(bundle: Bundle, lang: Lang) -> None:
     named_list_source(bundle, lang)
     for by in ("continent", "sector"):
         coverage_chart(bundle, by, lang)
+        coverage_svg(bundle, by, lang)
     trend_lines(bundle, lang)
 
 

@@ -84,6 +84,19 @@ def escape_html(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+# HTML's and markdown's own characters: written as character references by escape_svg.
+_MARKUP = re.compile(r"[<>&\"'\\`*_{}\[\]()#+\-.!|~$:@=/]")
+
+
+def escape_svg(text: object) -> str:
+    """Text or attribute content of an SVG shown through ``st.markdown(unsafe_allow_html=True)``
+    (``st.html`` strips SVG): one line (:func:`plain_text`), and every character HTML or
+    markdown gives a meaning (``<>&"'`` as :func:`escape_html`, and ``*_[]()$:`` …) written as
+    a numeric character reference. The HTML parser shows them literally; markdown never reads
+    them as markup, a link, a formula or emphasis."""
+    return _MARKUP.sub(lambda m: f"&#{ord(m.group())};", plain_text(text))
+
+
 def deck_text(value: object) -> str:
     """Text for the map's deck (tooltip fields, layer data): one line, never a deck expression.
 

@@ -1,8 +1,15 @@
 """Start-up work moved off the reader's path: the app's modules, data and first page made ready
-while the server starts (:func:`start_prestart`, run by the launcher ``serve.py``), the browser's
-chart code fetched while the server works, Python's collector spared the imported modules, the
-other pages' modules and results made ready after the first page. Streamlit glue; imports nothing
-heavy at the top (``app.py`` calls :func:`preload_chart_code` before its own imports)."""
+while the server starts (:func:`start_prestart`, run by the launcher ``serve.py``), Python's
+collector spared the imported modules, the other pages' modules and results made ready after the
+first page. Streamlit glue; imports nothing heavy at the top (``app.py`` imports it before its own
+imports).
+
+No chart code is preloaded any more: until session 11 a hidden 10-pixel plotly chart made the
+browser fetch and evaluate plotly.js (4.7 MB) during the first page. The overview now draws its
+charts as SVG; sent before the page, that script delayed the first page on 2 cores, and sent
+after it, it kept the browser busy (the run's status still showing) while it was evaluated
+(``bench/bench_coldstart.py``, session 11). The browser loads it with the first page that shows a
+plotly chart."""
 
 from __future__ import annotations
 
@@ -16,43 +23,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go  # already imported by ``import streamlit`` (its plotly theme)
-import streamlit as st
 from streamlit import runtime
-from streamlit.delta_generator import DeltaGenerator
 
 from components.i18n import DEFAULT_LANG, LANGS, Lang
 
 if TYPE_CHECKING:  # imported by app.py before pandas: nothing heavy at the top
     from components.data import Bundle
 
-_PRELOADED = "_chart_code_preloaded"
 _frozen = False
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
-
-
-def preload_chart_code() -> DeltaGenerator:
-    """A placeholder at the top of the sidebar, holding an empty, transparent 10-pixel plotly
-    chart in a session's first run, sent before anything slow happens. Streamlit's browser code
-    fetches plotly.js (about 4.7 MB) only when a plotly element arrives, and evaluating it takes
-    the browser about a second on a slow machine: sent first, that happens while the server
-    imports, loads the data and builds the page, instead of after. Every run has the placeholder
-    (the sidebar's elements keep their places); :func:`end_preload` empties it when the page has
-    run."""
-    slot = st.sidebar.empty()
-    if not st.session_state.get(_PRELOADED):
-        st.session_state[_PRELOADED] = True
-        layout = {"height": 10, "width": 10, "margin": dict.fromkeys("lrtb", 0)}
-        fig = go.Figure(layout={**layout, "paper_bgcolor": "rgba(0,0,0,0)"})
-        slot.plotly_chart(fig, config={"staticPlot": True}, width=10, height=10, theme=None)
-    return slot
-
-
-def end_preload(slot: DeltaGenerator | None) -> None:
-    """Empty the placeholder of :func:`preload_chart_code` (nothing when None)."""
-    if slot is not None:
-        slot.empty()
 
 
 def freeze_imported() -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 from components import overview as ov
 from components.cached import get_bundle
 from components.captions import named_list_source, source_line
-from components.display import show_fig
+from components.display import show_svg
 from components.i18n import t
 from components.widgets import current_lang
 
@@ -42,9 +42,17 @@ for col, by, title in (
 ):
     with col:
         st.header(t(title, lang))
+        # Drawn as SVG: the first page needs no chart code (plotly.js) in the browser. The
+        # briefing's slide still draws the plotly figure.
         fig, table = ov.coverage_chart(bundle, by, lang)
-        show_fig(
-            fig, key=f"ov_{by}", name=f"clusters_by_{by}", source=source, lang=lang, table=table
+        show_svg(
+            ov.coverage_svg(bundle, by, lang),
+            key=f"ov_{by}",
+            name=f"clusters_by_{by}",
+            source=source,
+            lang=lang,
+            table=table,
+            fig=fig,
         )
 
 st.header(t("overview.trends", lang, n=head.trends))

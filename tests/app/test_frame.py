@@ -38,16 +38,24 @@ def test_every_page_runs_clean(make_app, page: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_title_and_headline(make_app, lang: str) -> None:
+    from components import overview as ov
+    from components.data import load_bundle
+
     at = make_app("pages/overview.py", lang=lang)
     assert at.title[0].value == t("app.title", lang)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("overview.metric_total", lang)] == "150"
     assert metrics[t("overview.metric_named", lang)] == "114"
     assert metrics[t("overview.metric_unnamed", lang)] == "36"
-    assert len(at.get("plotly_chart")) == 2
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    names = {trace.get("name") for trace in spec["data"]}
-    assert t("overview.legend_named", lang) in names
+    # The coverage charts are drawn as SVG (no plotly.js for the first page), each in its keyed
+    # container, the markdown element holding nothing but the builder's escaped SVG.
+    assert len(at.get("plotly_chart")) == 0
+    bundle = load_bundle()
+    shown = [m.value for m in at.markdown if m.proto.allow_html]
+    assert shown == [ov.coverage_svg(bundle, by, lang) for by in ("continent", "sector")]
+    for svg in shown:
+        assert svg.startswith("<svg ") and 'role="img"' in svg
+        assert t("overview.legend_named", lang) in svg
 
 
 def test_language_switch_keeps_url_state(make_app) -> None:
@@ -109,39 +117,40 @@ def test_broken_data_folder_gives_a_clear_message(make_app, tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_charts_export_png_name_and_csv_of_the_data_shown(
+def test_charts_export_svg_and_csv_of_the_data_shown(
     make_app, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     from streamlit.elements.widgets import button
 
-    from components import export
+    from components import display, export
     from components import overview as ov
     from components.data import load_bundle
 
-    # The bytes are built when the reader clicks (a callable handed to the download button):
-    # keep what each button would deliver and build it as the click would.
-    handed: list[object] = []
+    # The CSV bytes are built when the reader clicks (a callable handed to the download button):
+    # keep what each button would deliver, its type and file name, and build it as a click would.
+    handed: list[tuple[object, str, str]] = []
     marshall = button.marshall_file
 
-    def spy(coordinates, data, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        handed.append(data)
-        return marshall(coordinates, data, *args, **kwargs)
+    def spy(coordinates, data, proto, mimetype, file_name=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        handed.append((data, mimetype, file_name))
+        return marshall(coordinates, data, proto, mimetype, file_name, **kwargs)
 
     monkeypatch.setattr(button, "marshall_file", spy)
     at = make_app("pages/overview.py", lang=lang)
-    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
-    names = [c["toImageButtonOptions"]["filename"] for c in configs]
-    assert names == [f"clusters_by_continent_{lang}", f"clusters_by_sector_{lang}"]
-    assert len(at.get("download_button")) == 2
-    assert all(callable(data) for data in handed)
-    written = [data() for data in handed]  # type: ignore[operator]
     bundle = load_bundle()
-    expected = [
-        export.csv_bytes(ov.coverage_table(ov.coverage(bundle, by), by, lang))
-        for by in ("continent", "sector")
-    ]
-    assert written == expected
-    assert written[0].startswith(b"\xef\xbb\xbf")
+    expected = []
+    for by in ("continent", "sector"):
+        stem = f"clusters_by_{by}_{lang}"
+        table = ov.coverage_table(ov.coverage(bundle, by), by, lang)
+        expected.append((export.csv_bytes(table), "text/csv", f"{stem}.csv"))
+        # the image shown, as a file (plotly's PNG button went with plotly)
+        svg = display.SVG_PROLOG + ov.coverage_svg(bundle, by, lang)
+        expected.append((svg, "image/svg+xml", f"{stem}.svg"))
+    got = [(data() if callable(data) else data, mime, name) for data, mime, name in handed]
+    assert got == expected
+    assert got[0][0].startswith(b"\xef\xbb\xbf")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [t("common.download_csv", lang), t("common.download_svg", lang)] * 2
 
 
 @pytest.mark.parametrize("spec", REGISTRY, ids=[s.url_path for s in REGISTRY])

@@ -291,8 +291,9 @@ def test_every_download_goes_through_the_one_encoder() -> None:
     others = [p.name for p, text in code.items() if "text/csv" in text and p.name != "display.py"]
     assert not others, others
     display = code[ROOT / "components" / "display.py"]
-    assert display.count("download_button(") == 2
+    assert display.count("download_button(") == 3  # CSV, XLSX and an SVG chart's image
     assert "data=lambda: csv_bytes(table)" in display and "data=lambda: xlsx_bytes(table" in display
+    assert "data=SVG_PROLOG + svg," in display and 'mime="image/svg+xml"' in display
     assert not [p.name for p, text in code.items() if ".to_csv(" in text and p.name != "export.py"]
 
 

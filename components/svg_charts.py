@@ -1,0 +1,229 @@
+"""Charts drawn as SVG text on the server: no chart library in the browser. No ``st.*``.
+
+The overview's coverage bars are the first thing a reader sees; drawn by plotly they made the
+browser fetch and evaluate plotly.js (about 4.7 MB) before the first page was complete. The
+builders here take data in and return one ``<svg>`` element as text: every text node and attribute
+escaped (``components.safe.escape_svg``), responsive (``viewBox``, ``width="100%"``), the house
+font and colours, ``role="img"`` with a ``<title>``, a ``<desc>`` and an ``aria-label`` that states
+the numbers. Streamlit's ``st.html`` strips SVG (its sanitiser allows HTML only), so the page shows
+the text with ``st.markdown(..., unsafe_allow_html=True)``: the element is written as one HTML
+block (the opening tag alone on the first line, no blank line inside), which markdown passes
+through untouched, and markdown's own characters in text are written as character references, so no
+name can turn into a link, formula or emphasis either.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from components.charts import BASE_FONT_SIZE, FONT_FAMILY
+from components.safe import escape_svg as svg_text
+
+TEXT_COLOR = "#1f2933"
+MUTED_COLOR = "#52606d"
+GRID_COLOR = "#e4e7eb"
+AXIS_COLOR = "#9aa5b1"
+# The element is as wide as its column, its text scaled with it: WIDTH viewBox units are about
+# a half-width column at 1280-1440 px (430-480 px), so a 16-unit font is drawn near 16 px there,
+# like the house plotly charts; MAX_WIDTH_PX keeps it from growing past 1.5x on wide screens.
+WIDTH = 460
+MAX_WIDTH_PX = 680
+ROW_H = 46  # one category (plotly's chart: 46 px per category)
+BAR_H = 32
+LABEL_SIZE = BASE_FONT_SIZE  # category labels, legend
+VALUE_SIZE = 15  # numbers in and after the bars
+TICK_SIZE = 15
+LINE_GAP = 1.2  # line height of a wrapped label, in font sizes
+HEADROOM = 1.15  # the axis runs to 115 % of the longest bar (room for the total after it)
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of ``text``'s width at font ``size`` (full-width characters 1 em,
+    capitals 0.7 em, others 0.58 em): for layout only, never smaller than the drawn text."""
+    em = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            em += 1.0
+        elif ch.isupper() or ch.isdigit():
+            em += 0.7 if ch.isupper() else 0.6
+        else:
+            em += 0.58
+    return em * size
+
+
+def nice_step(top: float, max_ticks: int = 6) -> int:
+    """A tick step of 1, 2 or 5 × 10ⁿ giving at most ``max_ticks`` intervals up to ``top``."""
+    top = max(top, 1.0)
+    step = 10 ** math.floor(math.log10(top / max_ticks))
+    for mult in (1, 2, 5, 10):
+        if top / (step * mult) <= max_ticks:
+            return max(int(step * mult), 1)
+    return max(int(step * 10), 1)  # pragma: no cover - the loop always returns
+
+
+class Svg(str):
+    """SVG text made by a builder of this module (every text in it escaped): the only kind of
+    text ``components.display.show_svg`` passes to ``st.markdown(unsafe_allow_html=True)``."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Series:
+    """One stacked part of every bar: its name (legend), values (one per category), fill colour
+    and the colour of the numbers drawn inside it."""
+
+    name: str
+    values: tuple[int, ...]
+    color: str
+    text_color: str = "#ffffff"
+
+
+def _f(x: float) -> str:
+    """A coordinate, short."""
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _text(
+    x: float, y: float, text: str, size: float, *, anchor: str = "start", **attrs: str
+) -> str:
+    extra = "".join(f' {k.strip("_").replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{_f(size)}" text-anchor="{anchor}"'
+        f' dominant-baseline="central"{extra}>{svg_text(text)}</text>'
+    )
+
+
+def stacked_bars_svg(
+    labels: Sequence[Sequence[str]],
+    series: Sequence[Series],
+    totals: Sequence[int],
+    *,
+    title: str,
+    desc: str,
+    summary: str,
+    axis_title: str,
+    hover: Sequence[Sequence[str]] = (),
+) -> Svg:
+    """Horizontal stacked bars as one ``<svg>`` element (text).
+
+    ``labels``: per category, its label's lines (top to bottom). ``series``: the stacked parts,
+    left to right, each with one value per category; a value is printed inside its part when it
+    fits. ``totals``: the number printed after each bar (drawn at the longer of the total and
+    the stack). ``title``/``desc``: the element's ``<title>`` and ``<desc>``; ``summary``: its
+    ``aria-label`` (the numbers in words); ``axis_title`` under the axis; ``hover``: per series,
+    per category, a tooltip for that part (optional). Every text is escaped here."""
+    n = len(labels)
+    if any(len(s.values) != n for s in series) or len(totals) != n:
+        raise ValueError("every series and the totals need one value per label")
+    font = svg_text(FONT_FAMILY)
+    # Legend: swatches and names on one line, wrapped when they do not fit.
+    legend: list[str] = []
+    lx, ly = 0.0, LABEL_SIZE * 0.8
+    for s in series:
+        w = 14 + 6 + text_width(s.name, LABEL_SIZE) + 20
+        if lx > 0 and lx + w > WIDTH:
+            lx, ly = 0.0, ly + LABEL_SIZE * 1.6
+        legend.append(
+            f'<rect x="{_f(lx)}" y="{_f(ly - 7)}" width="14" height="14" rx="2"'
+            f' fill="{svg_text(s.color)}"/>'
+        )
+        legend.append(_text(lx + 20, ly, s.name, LABEL_SIZE, fill=TEXT_COLOR, class_="legend"))
+        lx += w
+    top_y = ly + LABEL_SIZE * 1.4
+    # Category labels at the left, right-aligned; the plot to their right.
+    label_w = max((text_width(line, LABEL_SIZE) for ls in labels for line in ls), default=0.0)
+    label_w = min(label_w, WIDTH * 0.45) + 2
+    x0 = label_w + 12
+    x1 = WIDTH - 12  # room for the last tick label
+    stacks = [sum(s.values[i] for s in series) for i in range(n)]
+    longest = max([*stacks, *totals, 1])
+    axis_max = longest * HEADROOM
+    scale = (x1 - x0) / axis_max
+    plot_h = ROW_H * n
+    y_axis = top_y + plot_h
+    step = nice_step(axis_max)
+    parts: list[str] = []
+    for v in range(0, int(axis_max) + 1, step):  # grid lines and tick labels
+        x = x0 + v * scale
+        if x + text_width(str(v), TICK_SIZE) / 2 > WIDTH:  # a label the edge would cut
+            break
+        parts.append(
+            f'<line x1="{_f(x)}" y1="{_f(top_y)}" x2="{_f(x)}" y2="{_f(y_axis)}"'
+            f' stroke="{GRID_COLOR if v else AXIS_COLOR}" stroke-width="1"/>'
+        )
+        parts.append(
+            _text(
+                x, y_axis + 14, str(v), TICK_SIZE, anchor="middle", fill=MUTED_COLOR, class_="tick"
+            )
+        )
+    parts.append(
+        f'<line x1="{_f(x0)}" y1="{_f(y_axis)}" x2="{_f(x1)}" y2="{_f(y_axis)}"'
+        f' stroke="{AXIS_COLOR}" stroke-width="1"/>'
+    )
+    parts.append(
+        _text(
+            (x0 + x1) / 2,
+            y_axis + 40,
+            axis_title,
+            LABEL_SIZE,
+            anchor="middle",
+            fill=TEXT_COLOR,
+            class_="axis-title",
+        )
+    )
+    for i, lines in enumerate(labels):
+        cy = top_y + ROW_H * (i + 0.5)
+        first = cy - (len(lines) - 1) * LABEL_SIZE * LINE_GAP / 2
+        for j, line in enumerate(lines):
+            y = first + j * LABEL_SIZE * LINE_GAP
+            parts.append(
+                _text(label_w, y, line, LABEL_SIZE, anchor="end", fill=TEXT_COLOR, class_="label")
+            )
+        x = x0
+        for k, s in enumerate(series):
+            v = s.values[i]
+            if v <= 0:
+                continue
+            w = v * scale
+            tip = hover[k][i] if k < len(hover) else f"{s.name} {v}"
+            parts.append(
+                f'<rect x="{_f(x)}" y="{_f(cy - BAR_H / 2)}" width="{_f(w)}" height="{BAR_H}"'
+                f' fill="{svg_text(s.color)}" class="bar"><title>{svg_text(tip)}</title></rect>'
+            )
+            if text_width(str(v), VALUE_SIZE) + 6 <= w:
+                parts.append(
+                    _text(
+                        x + w / 2,
+                        cy,
+                        str(v),
+                        VALUE_SIZE,
+                        anchor="middle",
+                        fill=svg_text(s.text_color),
+                        class_="value",
+                    )
+                )
+            x += w
+        end = x0 + max(stacks[i], totals[i]) * scale
+        parts.append(
+            _text(end + 6, cy, str(totals[i]), VALUE_SIZE, fill=TEXT_COLOR, class_="total")
+        )
+    height = y_axis + 40 + LABEL_SIZE
+    return Svg(
+        "\n".join(
+            [
+                f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_f(height)}"'
+                f' width="100%" role="img" aria-label="{svg_text(summary)}"'
+                f' font-family="{font}"'
+                f' style="display:block;height:auto;max-width:{MAX_WIDTH_PX}px">',
+                f"<title>{svg_text(title)}</title>",
+                f"<desc>{svg_text(desc)}</desc>",
+                *legend,
+                *parts,
+                "</svg>",
+            ]
+        )
+    )
