@@ -44,7 +44,20 @@ LAYER_GROUPS = "groups"
 LAYER_SELECTED = "selected"
 LAYER_LABELS = "labels"
 LAYER_SELECTED_NAME = "selected-name"
+LAYER_LABEL_HALO = "labels-halo"
 LABEL_RGBA = [62, 76, 89, 255]
+# The place names' glyphs: plain antialiased bitmaps drawn at twice the 12 px label size (one
+# mipmap step down on a 1x screen, 1:1 on a 2x one). deck.gl's signed-distance (SDF) glyphs at
+# its default 64 px atlas kept a stroke only where its distance crossed a hard threshold after
+# a 5x reduction: at 12 px the thin strokes of CJK names fell under it and were dropped or drawn
+# in the halo's white (卢森堡, the dots of 主 and 义), the halo itself was under a pixel wide.
+LABEL_FONT = {"sdf": False, "fontSize": 24}
+# Their halo: a separate layer under them, the same names in white, SDF glyphs widened by an
+# outline of the full distance radius (~2 px at 12 px): a wide, solid shape thin strokes cannot
+# break, so the names read over borders and land.
+HALO_FONT = {"sdf": True, "fontSize": 32, "buffer": 6, "radius": 8}
+HALO_WIDTH = 8  # deck.gl counts it in atlas pixels of ``radius``: the full radius
+HALO_RGBA = [255, 255, 255, 230]
 
 OCEAN_RGB = [234, 241, 247]
 LAND_RGB = [218, 222, 227]
@@ -351,9 +364,10 @@ def build_deck(
     )
     # Each place name where ``components.map_frame.place_labels`` found room for it.
     label_rows = [r if "offset" in r else {**r, "offset": [0, 0]} for r in labels]
+    halo = text_layer(LAYER_LABEL_HALO, label_rows, size=LABEL_PX, offsets=True, halo=True)
     place_names = text_layer(LAYER_LABELS, label_rows, size=LABEL_PX, offsets=True)
     return Deck(
-        layers=[ocean, land, place_names, lumps, dots, ring, names],
+        layers=[ocean, land, halo, place_names, lumps, dots, ring, names],
         initial_view_state=view if view is not None else initial_view(points),
         tooltip=tooltip(lang),
     )
@@ -456,14 +470,25 @@ def text_layer(
     weight: int = 500,
     boxed: bool = False,
     offsets: bool = False,
+    halo: bool = False,
 ) -> pdk.Layer:
     """Labels (``{text, x, y}`` rows) drawn offline: glyphs from the reader's own fonts (the
     CJK fonts of ``FONT_FAMILY``) for exactly the characters in the data (``characterSet``
-    ``auto``), white halo or box so they read over land, points and borders. Moved ``dy``
-    pixels down, or (``offsets``) by each row's ``offset`` (``[dx, dy]``, default none)."""
-    extra: dict = {}
-    if boxed:
+    ``auto``), as plain bitmaps (``LABEL_FONT``) over a white ``halo`` layer of the same rows
+    drawn under them, or (``boxed``) as SDF glyphs in a white box. Moved ``dy`` pixels down, or
+    (``offsets``) by each row's ``offset`` (``[dx, dy]``, default none)."""
+    extra: dict = {"font_settings": LABEL_FONT, "get_color": LABEL_RGBA}
+    if halo:
         extra = {
+            "font_settings": HALO_FONT,
+            "get_color": HALO_RGBA,
+            "outline_width": HALO_WIDTH,
+            "outline_color": HALO_RGBA,
+        }
+    elif boxed:
+        extra = {
+            "font_settings": {"sdf": True},
+            "get_color": SELECTED_RGBA,
             "background": True,
             "get_background_color": [255, 255, 255, 235],
             "background_padding": [6, 3, 6, 3],
@@ -478,16 +503,12 @@ def text_layer(
         get_text="text",
         get_size=size,
         size_units=PIXELS,
-        get_color=SELECTED_RGBA if boxed else LABEL_RGBA,
         get_pixel_offset="offset" if offsets else [0, dy],
         get_text_anchor=pdk.types.String("middle"),
         get_alignment_baseline=pdk.types.String("center"),
         font_family=pdk.types.String(FONT_FAMILY),
         font_weight=weight,
         character_set=pdk.types.String("auto"),
-        font_settings={"sdf": True},
-        outline_width=0 if boxed else 4,
-        outline_color=[255, 255, 255, 230],
         pickable=False,
         **extra,
     )

@@ -93,6 +93,92 @@ def _main_text(page) -> str:  # noqa: ANN001
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
+# Test-only: the base map's place names as drawn (layer ``labels``: text, font, size, colour and
+# centre on the canvas, read from the deck instance in the React tree around the canvas), and
+# the same names drawn by a 2D canvas ``fillText`` in that font, size and colour over the land
+# colour with a white halo: what crisp labels look like (a PNG data URL the canvas's size).
+LABEL_INK_JS = """([land, halo]) => {
+  const el = document.querySelector('#deckgl-overlay');
+  const key = Object.keys(el).find(k => k.startsWith('__reactFiber'));
+  let deck = null;
+  for (let f = el[key], i = 0; f && !deck && i < 80; i++, f = f.return) {
+    for (let h = f.memoizedState, j = 0; h && !deck && j < 40; j++, h = h.next) {
+      const c = h.memoizedState && h.memoizedState.current;
+      if (c && c.deck && c.deck.getViewports) deck = c.deck;
+    }
+  }
+  if (!deck) return null;
+  const vp = deck.getViewports()[0];
+  const layer = deck.props.layers.find(l => l.id === 'labels');
+  const box = el.getBoundingClientRect();
+  const labels = (layer ? layer.props.data : []).map(r => {
+    const [x, y] = vp.project([r.x, r.y]);
+    const p = layer.props;
+    return {text: r.text, x: x + r.offset[0], y: y + r.offset[1], size: p.getSize,
+            font: `${p.fontWeight} ${p.getSize}px ${p.fontFamily}`, color: p.getColor};
+  });
+  const c = document.createElement('canvas');
+  c.width = box.width; c.height = box.height;
+  const g = c.getContext('2d');
+  g.fillStyle = `rgb(${land})`; g.fillRect(0, 0, c.width, c.height);
+  g.textAlign = 'center'; g.textBaseline = 'middle'; g.lineJoin = 'round';
+  for (const l of labels) {
+    g.font = l.font;
+    g.strokeStyle = `rgba(${halo.slice(0, 3)},${halo[3] / 255})`; g.lineWidth = 4;
+    g.strokeText(l.text, l.x, l.y);
+    g.fillStyle = `rgb(${l.color.slice(0, 3)})`;
+    g.fillText(l.text, l.x, l.y);
+  }
+  return {labels, png: c.toDataURL('image/png')};
+}"""
+INK_LIGHTNESS = 200  # a pixel darker than this is ink: land (~221), halo and borders are not
+# The Chinese names at the Basel view carry at least this share of the reference's ink, each.
+# Measured at 1440 px: SDF glyphs with a thin halo (strokes dropped) 0.31-0.64 (荷兰 0.31);
+# bitmap glyphs over a wide SDF halo 0.50-0.80 (the reference's halo is a little narrower).
+LABEL_INK_MIN = 0.42
+REF_HALO_RGBA = [255, 255, 255, 230]  # the reference names' halo: white, 2 px
+
+
+def _ink(img: Image.Image) -> float:
+    """How much dark ink an RGB image carries: the sum of each pixel's darkness below
+    ``INK_LIGHTNESS``."""
+    return sum(max(0, INK_LIGHTNESS - v) for v in img.convert("L").get_flattened_data())
+
+
+def _label_ink(page) -> dict[str, float]:  # noqa: ANN001
+    """For each base-map name wholly on the map: its ink on the deck canvas over the ink of the
+    same name drawn crisply by the 2D canvas (see ``LABEL_INK_JS``), in its box."""
+    import base64
+
+    deck_view(page)
+    drawn = page.evaluate(LABEL_INK_JS, [mv.LAND_RGB, REF_HALO_RGBA])
+    assert drawn and drawn["labels"], "no base-map names found on the deck"
+    shot = _pixels(page)
+    ref = Image.open(io.BytesIO(base64.b64decode(drawn["png"].split(",")[1]))).convert("RGB")
+    assert abs(shot.width - ref.width) <= 1 and abs(shot.height - ref.height) <= 1
+    ratios = {}
+    for label in drawn["labels"]:
+        half_w = label["size"] * (len(label["text"]) + 1) / 2
+        half_h = label["size"] * 0.75
+        box = tuple(
+            round(v)
+            for v in (
+                label["x"] - half_w,
+                label["y"] - half_h,
+                label["x"] + half_w,
+                label["y"] + half_h,
+            )
+        )
+        if (
+            min(box[:2]) < 0
+            or box[2] > min(shot.width, ref.width)
+            or box[3] > min(shot.height, ref.height)
+        ):
+            continue
+        ratios[label["text"]] = _ink(shot.crop(box)) / max(_ink(ref.crop(box)), 1.0)
+    return ratios
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_map_draws_shapes_and_points_offline(page, open_app, screenshot, lang: str) -> None:
     open_app(page, "map", lang=lang)
@@ -131,6 +217,10 @@ def test_search_click_profile_and_link(
     params = parse_qs(urlparse(page.url).query)
     assert params.get("cluster") == [BASEL] and params.get("q") == ["Basel"]
     screenshot(page, f"map_profile_{lang}")
+    if lang == "zh":  # the base map's Chinese names keep their strokes (this page load)
+        ink = _label_ink(page)
+        assert len(ink) >= 4, ink
+        assert min(ink.values()) >= LABEL_INK_MIN, {k: round(v, 2) for k, v in ink.items()}
 
     # The copied link opens the same view in a fresh browser context (a new session).
     context = browser.new_context(viewport={"width": 1440, "height": 1000})

@@ -199,6 +199,7 @@ def test_deck_layers_data_and_colours(points) -> None:
     assert list(layers) == [
         "ocean",
         "countries",
+        "labels-halo",
         "labels",
         "groups",
         "clusters",
@@ -206,6 +207,13 @@ def test_deck_layers_data_and_colours(points) -> None:
         "selected-name",
     ]
     assert layers["groups"]["data"] == []  # few clusters: drawn one by one
+    # Place names: plain bitmap glyphs (SDF ones dropped thin CJK strokes at 12 px) over a
+    # white halo layer of the same rows, drawn with SDF glyphs and a full-radius outline.
+    assert layers["labels"]["fontSettings"] == {"sdf": False, "fontSize": 24}
+    assert "outlineWidth" not in layers["labels"]
+    halo = layers["labels-halo"]
+    assert halo["fontSettings"]["sdf"] and halo["outlineWidth"] == halo["fontSettings"]["radius"]
+    assert halo["data"] == layers["labels"]["data"]
     assert all(layer.get("id") for layer in spec["layers"])
     dots = layers["clusters"]
     assert dots["@@type"] == "ScatterplotLayer"
