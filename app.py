@@ -6,7 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.warmup import await_prestart, freeze_imported, warm_in_background
+from components.warmup import (
+    IDLE_CSS,
+    await_prestart,
+    freeze_imported,
+    load_chart_code_when_idle,
+    warm_in_background,
+)
 
 ROOT = Path(__file__).parent
 
@@ -49,7 +55,7 @@ from components.widgets import (  # noqa: E402
 freeze_imported()  # once per process: the collector after every run skips the modules above
 FOCUS_CSS = (
     "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"
-    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}</style>"
+    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}" + IDLE_CSS + "</style>"
 )
 
 begin_run()
@@ -92,7 +98,8 @@ if presenting and spec != PRESENT_PAGE:  # ?present=1 means nothing elsewhere: d
     del st.query_params["present"]
     st.rerun()
 set_current_page(spec.url_path)
-# Clear keyboard focus rings on every control (a style-only st.html takes no space on the page).
+# Clear keyboard focus rings on every control, and the chart-code script's container hidden (a
+# style-only st.html takes no space on the page).
 st.html(FOCUS_CSS)
 if not presenting:
     st.sidebar.caption(t("app.subtitle", lang))
@@ -132,4 +139,5 @@ page.run()
 briefing_sync.mount()
 drop_unbound_params(known_params())
 remember_page_state(spec.url_path, spec.params)
+load_chart_code_when_idle()  # after the page: plotly.js imported once the browser is idle
 warm_in_background(lang)  # once per process and language: the other pages' first visits

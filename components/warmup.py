@@ -4,25 +4,30 @@ collector spared the imported modules, the other pages' modules and results made
 first page. Streamlit glue; imports nothing heavy at the top (``app.py`` imports it before its own
 imports).
 
-No chart code is preloaded any more: until session 11 a hidden 10-pixel plotly chart made the
-browser fetch and evaluate plotly.js (4.7 MB) during the first page. The overview now draws its
-charts as SVG; sent before the page, that script delayed the first page on 2 cores, and sent
-after it, it kept the browser busy (the run's status still showing) while it was evaluated
-(``bench/bench_coldstart.py``, session 11). The browser loads it with the first page that shows a
-plotly chart."""
+No plotly chart preloads the chart code any more: until session 11 a hidden 10-pixel plotly chart
+made the browser fetch and evaluate plotly.js (4.7 MB) during the first page. The overview now
+draws its charts as SVG; sent before the page, that chart delayed the first page on 2 cores, and
+sent after it, it kept the browser busy (the run's status still showing) while it was evaluated
+(``bench/bench_coldstart.py``, session 11). Instead a small constant script
+(:func:`load_chart_code_when_idle`) imports Streamlit's own plotly chunk once the browser is idle
+after the first page, so the first plotly page finds it evaluated."""
 
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import importlib
+import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import streamlit as st
 from streamlit import runtime
 
 from components.i18n import DEFAULT_LANG, LANGS, Lang
@@ -222,3 +227,74 @@ def warm_in_background(lang: Lang) -> threading.Thread | None:
     thread = threading.Thread(target=run, name=f"atlas-warm-{lang}", daemon=True)
     thread.start()
     return thread
+
+
+# --- after the first page: the browser's chart code, when it is idle -----------------------------
+STATIC = Path(st.__file__).resolve().parent / "static"  # Streamlit's built frontend
+IDLE_KEY = "chart_code_idle"  # the container of the script (hidden by IDLE_CSS)
+IDLE_CSS = f".st-key-{IDLE_KEY}{{display:none !important}}"  # app.py's frame CSS
+IDLE_DELAY_MS = 1500  # after the script arrives (the first page has run) ...
+IDLE_TIMEOUT_MS = 5000  # ... the browser's next idle moment, or at the latest this much later
+_LOADED = "_chart_code_idle_sent"
+_BUNDLE_RE = re.compile(r'<script[^>]*\bsrc="\./static/js/(index\.[\w-]+\.js)"')
+_CHUNK_RE = re.compile(r'"\./(PlotlyChart\.[\w-]+\.js)"')
+
+
+def find_plotly_chunk(static: Path = STATIC) -> tuple[str, str] | None:
+    """``(bundle, chunk)``: the file names of Streamlit's main script (``index.<hash>.js``, as
+    ``index.html`` loads it) and of the chunk of its plotly chart element (plotly.js inside, about
+    4.7 MB) exactly as that bundle imports it (``"./PlotlyChart.<hash>.js"``); found by pattern,
+    as the hashes change with every Streamlit release. None if either is not found (nothing is
+    then preloaded)."""
+    try:
+        index = (static / "index.html").read_text(encoding="utf-8")
+        bundle = _BUNDLE_RE.search(index)
+        if bundle is None:
+            return None
+        js = static / "static" / "js"
+        chunk = _CHUNK_RE.search((js / bundle[1]).read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    if chunk is None or not (js / chunk[1]).is_file():
+        return None
+    return bundle[1], chunk[1]
+
+
+@functools.cache
+def plotly_chunk() -> tuple[str, str] | None:
+    """:func:`find_plotly_chunk` of the installed Streamlit, looked up once per process."""
+    return find_plotly_chunk()
+
+
+def idle_script(bundle: str, chunk: str) -> str:
+    """The constant script (no data in it): once per page load, ``IDLE_DELAY_MS`` after it runs and
+    then when the browser is idle, ``import()`` of ``chunk`` resolved against the URL of the
+    loaded ``bundle``: the same URL the bundle's own lazy import asks for, so the module is
+    fetched and evaluated once and Streamlit's later import finds it ready. The start time is kept
+    in ``window.__atlasChartCode`` (the browser test compares it with the fetch)."""
+    names = json.dumps({"bundle": "/" + bundle, "chunk": "./" + chunk})
+    return (
+        "<script>(()=>{if(window.__atlasChartCode!==undefined)return;"
+        f"window.__atlasChartCode=null;const f={names};"
+        "const s=[...document.scripts].find(e=>e.src.endsWith(f.bundle));if(!s)return;"
+        "const load=()=>{window.__atlasChartCode=performance.now();"
+        "import(new URL(f.chunk,s.src).href).catch(e=>console.warn('chart code',e));};"
+        "const idle=()=>window.requestIdleCallback?"
+        f"requestIdleCallback(load,{{timeout:{IDLE_TIMEOUT_MS}}}):load();"
+        f"setTimeout(idle,{IDLE_DELAY_MS});}})();</script>"
+    )
+
+
+def load_chart_code_when_idle() -> None:
+    """Called by ``app.py`` at the end of every run, after the page: a hidden container
+    (``IDLE_CSS``) holding, in a session's first run only, :func:`idle_script`. The first page
+    (the overview) draws SVG and needs no plotly.js; without this the first visit of a plotly
+    page (the heatmap) paid for fetching and evaluating it. Every run has the container, so the
+    elements before it keep their places; the next run empties it (the script has run by then)."""
+    slot = st.container(key=IDLE_KEY)
+    if st.session_state.get(_LOADED):
+        return
+    st.session_state[_LOADED] = True
+    names = plotly_chunk()
+    if names is not None:
+        slot.html(idle_script(*names), unsafe_allow_javascript=True)

@@ -1,5 +1,5 @@
-"""``components.warmup``: what it warms is exactly what the pages' first visits ask for, and the
-first page's chart-code placeholder leaves nothing on the page."""
+"""``components.warmup``: what it warms is exactly what the pages' first visits ask for, the first
+page sends no plotly chart, and the chart-code script comes once per session, constant."""
 
 from __future__ import annotations
 
@@ -98,6 +98,52 @@ def test_the_first_page_sends_no_plotly_chart_at_all(make_app: Callable[..., App
     assert not at.exception
     assert len(at.get("plotly_chart")) == 0
     assert "_chart_code_preloaded" not in at.session_state
+
+
+def _idle_scripts(at: AppTest) -> list[str]:
+    """The bodies of the chart-code scripts on the page (st.html with JavaScript allowed)."""
+    return [h.proto.body for h in at.get("html") if h.proto.unsafe_allow_javascript]
+
+
+def test_the_chart_code_script_is_sent_once_per_session_constant_and_last(
+    make_app: Callable[..., AppTest],
+) -> None:
+    """After the first page: one script importing Streamlit's plotly chunk when the browser is
+    idle, the same text for every page, language and session (no data in it), the run's last
+    element; the next runs of the session send none (the container stays, empty)."""
+    names = warmup.plotly_chunk()
+    assert names is not None, "Streamlit's plotly chunk not found"
+    expected = warmup.idle_script(*names)
+    at = make_app("pages/overview.py", lang="en")
+    assert not at.exception
+    assert _idle_scripts(at) == [expected]
+    assert f'"./{names[1]}"' in expected and "requestIdleCallback" in expected
+    last = at.main.children[len(at.main.children) - 1]  # after the page: the hidden container
+    assert last.proto.id.endswith(f"-{warmup.IDLE_KEY}")
+    assert [h.proto.body for h in last.children.values()] == [expected]
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert _idle_scripts(at) == []
+    other = make_app("pages/overview.py", lang="zh")  # another session, language
+    assert _idle_scripts(other) == [expected]
+
+
+def test_the_chart_code_is_the_chunk_the_bundle_imports(tmp_path: Path) -> None:
+    """Found by pattern in the installed frontend (the name the bundle itself imports, so the
+    browser evaluates the module once); nothing when it cannot be found."""
+    bundle, chunk = warmup.find_plotly_chunk()
+    js = warmup.STATIC / "static" / "js"
+    assert (js / chunk).stat().st_size > 1_000_000  # plotly.js inside
+    assert f'src="./static/js/{bundle}"' in (warmup.STATIC / "index.html").read_text()
+    assert f'"./{chunk}"' in (js / bundle).read_text()
+    assert warmup.find_plotly_chunk(tmp_path) is None
+    (tmp_path / "index.html").write_text('<script type="module" src="./static/js/index.a1.js">')
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / "static" / "js" / "index.a1.js").write_text('import("./PlotlyChart.b2.js")')
+    assert warmup.find_plotly_chunk(tmp_path) is None  # the chunk file is missing
+    (tmp_path / "static" / "js" / "PlotlyChart.b2.js").write_text("")
+    assert warmup.find_plotly_chunk(tmp_path) == ("index.a1.js", "PlotlyChart.b2.js")
 
 
 def test_prestart_leaves_the_default_page_s_first_run_nothing_to_compute(

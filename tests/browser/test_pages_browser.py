@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from components import warmup
 from components.i18n import t
 from components.registry import DEFAULT_PAGE
 from components.registry import PAGES as REGISTRY
@@ -58,10 +59,23 @@ def _check_overview(page, lang: str) -> None:  # noqa: ANN001
     page.wait_for_selector(f"{SVG_CHART} rect.bar", timeout=20_000)
     charts = page.evaluate(_SVG_GEOMETRY_JS, SVG_CHART)
     assert len(charts) == 2
-    # No plotly chart anywhere, and the browser never fetched plotly.js for this page.
+    # No plotly chart anywhere; plotly.js is fetched only by the idle-time script after the page
+    # (components/warmup.py), once, from the URL the bundle itself imports it by.
     assert page.locator(".js-plotly-plot").count() == 0
-    fetched = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
-    assert not [u for u in fetched if "PlotlyChart" in u], "plotly.js loaded for the overview"
+    page.wait_for_function(
+        "() => typeof window.__atlasChartCode === 'number' && performance"
+        ".getEntriesByType('resource').some(e => e.name.includes('/PlotlyChart.'))",
+        timeout=60_000,
+    )
+    started, entries = page.evaluate(
+        "() => [window.__atlasChartCode, performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/PlotlyChart.')).map(e => [e.name, e.startTime])]"
+    )
+    chunk = warmup.plotly_chunk()
+    assert chunk is not None
+    assert len(entries) == 1 and entries[0][0].endswith(f"/static/js/{chunk[1]}"), entries
+    assert entries[0][1] >= started, "plotly.js fetched before the idle-time import"
+    assert page.locator(".js-plotly-plot").count() == 0
     for chart, by in zip(charts, ("continent", "sector"), strict=True):
         assert chart["label"].startswith(t(f"overview.by_{by}", lang))
         box = chart["box"]
@@ -82,6 +96,9 @@ def _check_overview(page, lang: str) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_page_loads_without_exception(page, open_app, screenshot, path: str, lang: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
     open_app(page, path, lang=lang)
     assert page.locator('[data-testid="stException"]').count() == 0
     # Its URL opens that page (not Streamlit's "Page not found"), marked in the navigation.
@@ -97,6 +114,7 @@ def test_page_loads_without_exception(page, open_app, screenshot, path: str, lan
     assert charts.first.is_visible()
     if not path:  # the overview, the first page a reader sees
         _check_overview(page, lang)
+        assert not errors, errors  # the chart code's import included
     screenshot(page, f"page_{path or 'overview'}_{lang}")
     assert_no_violations(page)  # after the screenshot: the audit adds a script to the page
 
