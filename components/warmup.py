@@ -21,9 +21,11 @@ import importlib
 import json
 import logging
 import re
+import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +56,39 @@ def freeze_imported() -> None:
         if not _frozen:
             gc.freeze()
             _frozen = True
+
+
+# Python lets a thread that wants the interpreter wait up to the switch interval (5 ms) while
+# another computes. The server's thread serves the browser's files and messages in many short
+# steps, each waiting again behind a warming thread that imports or computes: about 60 scripts at
+# the first visit took seconds longer (bench/bench_coldstart.py). While a warming thread runs the
+# interval is shorter, so the server gets the interpreter back within a fraction of a millisecond.
+WARMING_SWITCH_S = 0.0005
+_yielding = 0  # warming threads running now
+_switch_lock = threading.Lock()
+
+
+@contextmanager
+def yielding() -> Iterator[None]:
+    """While the block runs (in a background thread), switch threads every
+    :data:`WARMING_SWITCH_S` instead of Python's 5 ms; the interval Python had comes back when the
+    last such block ends."""
+    global _yielding, _switch_before
+    with _switch_lock:
+        if _yielding == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(WARMING_SWITCH_S, _switch_before))
+        _yielding += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _yielding -= 1
+            if _yielding == 0:
+                sys.setswitchinterval(_switch_before)
+
+
+_switch_before = sys.getswitchinterval()
 
 
 # --- before the first page: what a launcher starts beside the server -----------------------------
@@ -100,7 +135,8 @@ def start_prestart(wait_for_server: bool = True) -> threading.Thread:
             deadline = time.monotonic() + SERVER_WAIT_S
             while wait_for_server and not _server_listening() and time.monotonic() < deadline:
                 time.sleep(0.02)
-            prestart((DEFAULT_LANG, *(lang for lang in LANGS if lang != DEFAULT_LANG)))
+            with yielding():
+                prestart((DEFAULT_LANG, *(lang for lang in LANGS if lang != DEFAULT_LANG)))
         except Exception:  # noqa: BLE001 - an optimisation: the first run does it otherwise
             log.exception("preparing the first page failed")
         finally:
@@ -220,7 +256,8 @@ def warm_in_background(lang: Lang) -> threading.Thread | None:
 
     def run() -> None:
         try:
-            warm(lang)
+            with yielding():
+                warm(lang)
         except Exception:  # noqa: BLE001 - warming is an optimisation: never an error
             log.exception("warming the caches failed")
 

@@ -174,7 +174,12 @@ def test_without_a_launcher_nothing_is_awaited() -> None:
 
 
 def test_a_failed_prestart_releases_the_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    switch: list[float] = []
+
     def broken(langs: object) -> None:
+        switch.append(sys.getswitchinterval())  # the server's thread gets its turns sooner
         raise RuntimeError("boom")
 
     monkeypatch.setattr(warmup, "prestart", broken)
@@ -185,3 +190,31 @@ def test_a_failed_prestart_releases_the_first_run(monkeypatch: pytest.MonkeyPatc
     assert warmup.await_prestart(timeout=10) is True
     thread.join(10)
     assert not thread.is_alive()
+    assert switch == [warmup.WARMING_SWITCH_S]
+    assert sys.getswitchinterval() > warmup.WARMING_SWITCH_S
+
+
+def test_warming_threads_switch_often_and_restore_python_s_interval() -> None:
+    import sys
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def warming() -> None:
+        with warmup.yielding():
+            seen.append(sys.getswitchinterval())
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=warming)
+    thread.start()
+    assert inside.wait(5)
+    with warmup.yielding():  # a second warming thread overlapping the first
+        seen.append(sys.getswitchinterval())
+    assert sys.getswitchinterval() == warmup.WARMING_SWITCH_S  # the first still runs
+    release.set()
+    thread.join(5)
+    assert seen == [warmup.WARMING_SWITCH_S, warmup.WARMING_SWITCH_S] < [before] * 2
+    assert sys.getswitchinterval() == before
