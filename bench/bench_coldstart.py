@@ -52,10 +52,10 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 # What the page shows right now; "ready" is every condition of a rendered page but the title's.
 # Charts: plotly's (drawn when their SVG has traces), deck.gl / canvas maps, and the SVG charts
-# the server draws (components/svg_charts.py: shown in a markdown element).
+# the server draws (components/svg_charts.py: shown as images).
 _STATE_JS = """() => {
-  // a chart drawn as SVG on the server (components/svg_charts.py), with its bars
-  const SVG_CHART = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] svg[role="img"]';
+  // a chart drawn as SVG on the server (components/svg_charts.py), shown as an image
+  const SVG_CHART = '[data-testid="stMain"] img.svg-chart';
   const busy = !!document.querySelector('[data-testid="stStatusWidget"]')
     || !!document.querySelector('[data-testid="stSkeleton"]')
     || !!document.querySelector('.stale-element, [data-stale="true"]');
@@ -68,7 +68,8 @@ _STATE_JS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(shown);
   const drawn = plots.filter((p) => p.querySelector('.main-svg .trace, .main-svg .hm'));
   const canvases = [...document.querySelectorAll('[data-testid="stMain"] canvas')].filter(shown);
-  const svgs = [...document.querySelectorAll(SVG_CHART)].filter(shown);
+  const svgs = [...document.querySelectorAll(SVG_CHART)].filter(
+    (i) => shown(i) && i.complete && i.naturalWidth > 0);
   const anyChart = document.querySelectorAll(
     `.js-plotly-plot, [data-testid="stMain"] canvas, #deckgl-overlay, ${SVG_CHART}`).length;
   return {

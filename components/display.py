@@ -15,7 +15,7 @@ from components.briefing_store import briefing_button
 from components.charts import plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
-from components.svg_charts import Svg
+from components.svg_charts import Svg, as_image
 
 
 def download_csv(
@@ -151,8 +151,7 @@ def show_svg(
     if not isinstance(svg, Svg):  # only the builders' output, every text in it escaped
         raise TypeError("show_svg draws components.svg_charts output only")
     with st.container(key=key):
-        # st.html strips SVG (its sanitiser allows HTML only); the builders escape every text
-        st.markdown(svg, unsafe_allow_html=True)
+        st.html(as_image(svg))  # an <img>: drawn natively, no script (st.html strips inline SVG)
     st.caption(source)
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if table is not None:

@@ -89,8 +89,8 @@ _MARKUP = re.compile(r"[<>&\"'\\`*_{}\[\]()#+\-.!|~$:@=/]")
 
 
 def escape_svg(text: object) -> str:
-    """Text or attribute content of an SVG shown through ``st.markdown(unsafe_allow_html=True)``
-    (``st.html`` strips SVG): one line (:func:`plain_text`), and every character HTML or
+    """Text or attribute content of an SVG made on the server (``components.svg_charts``: shown
+    as an image, downloaded as a file): one line (:func:`plain_text`), and every character HTML or
     markdown gives a meaning (``<>&"'`` as :func:`escape_html`, and ``*_[]()$:`` …) written as
     a numeric character reference. The HTML parser shows them literally; markdown never reads
     them as markup, a link, a formula or emphasis."""

@@ -9,6 +9,7 @@ import pytest
 
 from components.i18n import catalogue, t
 from components.registry import PAGES as REGISTRY
+from components.svg_charts import as_image
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,12 +49,14 @@ def test_overview_title_and_headline(make_app, lang: str) -> None:
     assert metrics[t("overview.metric_named", lang)] == "114"
     assert metrics[t("overview.metric_unnamed", lang)] == "36"
     # The coverage charts are drawn as SVG (no plotly.js for the first page), each in its keyed
-    # container, the markdown element holding nothing but the builder's escaped SVG.
+    # container, shown as an image of the builder's escaped SVG; no markdown renders HTML.
     assert len(at.get("plotly_chart")) == 0
+    assert not [m for m in at.markdown if m.proto.allow_html]
     bundle = load_bundle()
-    shown = [m.value for m in at.markdown if m.proto.allow_html]
-    assert shown == [ov.coverage_svg(bundle, by, lang) for by in ("continent", "sector")]
-    for svg in shown:
+    shown = [h.proto.body for h in at.get("html") if "svg-chart" in h.proto.body]
+    svgs = [ov.coverage_svg(bundle, by, lang) for by in ("continent", "sector")]
+    assert shown == [as_image(svg) for svg in svgs]
+    for svg in svgs:
         assert svg.startswith("<svg ") and 'role="img"' in svg
         assert t("overview.legend_named", lang) in svg
 

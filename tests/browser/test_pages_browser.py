@@ -21,23 +21,37 @@ TITLES = dict(zip(PAGES, (spec.title_key for spec in REGISTRY), strict=True))
 DEEP_LINKS = ["map", "present"]
 
 
-# A chart the server draws as SVG (components/svg_charts.py), shown in a markdown element.
-SVG_CHART = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] svg[role="img"]'
+# A chart the server draws as SVG (components/svg_charts.py), shown as an image (``as_image``).
+SVG_CHART = '[data-testid="stMain"] img.svg-chart'
 
-# Per SVG chart on screen: its box, its accessible name, its bars' boxes, and every text's box,
+# Per SVG chart on screen: whether the image is drawn, its box and alt text; and its SVG (decoded
+# from the image) laid out at the image's size and place: its bars' boxes and every text's box,
 # kind (label, value, total, tick, legend, axis-title) and font size on screen (px).
-_SVG_GEOMETRY_JS = """(sel) => [...document.querySelectorAll(sel)].map((svg) => {
+_SVG_GEOMETRY_JS = """(sel) => [...document.querySelectorAll(sel)].map((img) => {
   const box = (el) => { const r = el.getBoundingClientRect();
                         return {x: r.x, y: r.y, w: r.width, h: r.height}; };
+  const at = box(img);
+  const text = new TextDecoder().decode(
+    Uint8Array.from(atob(img.src.split(',')[1]), (c) => c.charCodeAt(0)));
+  const holder = document.createElement('div');
+  holder.style.cssText = `position:fixed;left:${at.x}px;top:${at.y}px;width:${at.w}px;`
+    + 'visibility:hidden;pointer-events:none';
+  const svg = document.importNode(
+    new DOMParser().parseFromString(text, 'image/svg+xml').documentElement, true);
+  holder.appendChild(svg);
+  document.body.appendChild(holder);
   const scale = svg.getScreenCTM().a;
-  return {
-    box: box(svg), label: svg.getAttribute('aria-label'),
+  const out = {
+    drawn: img.complete && img.naturalWidth > 0, box: at, label: img.alt,
+    inner: box(svg),
     bars: [...svg.querySelectorAll('rect.bar')].map(box),
     texts: [...svg.querySelectorAll('text')].map((t) => ({
       text: t.textContent, kind: t.getAttribute('class'),
       px: parseFloat(t.getAttribute('font-size')) * scale,
       ...box(t)})),
   };
+  holder.remove();
+  return out;
 })"""
 
 
@@ -48,15 +62,20 @@ def _overlaps(a: dict, b: dict) -> bool:
 
 
 def _check_overview(page, lang: str) -> None:  # noqa: ANN001
-    """The headline numbers, and the two coverage charts drawn as SVG by the server: no plotly
-    on the page, the bars visible, every text legible (>= 12 px at 1440 px wide), inside its
-    chart and none over another (values inside a bar sit on that bar, by design)."""
+    """The headline numbers, and the two coverage charts drawn as SVG by the server and shown as
+    images: no plotly on the page, the images drawn; their drawing, laid out at their size, has
+    the bars visible, every text legible (>= 12 px at 1440 px wide), inside its chart and none
+    over another (values inside a bar sit on that bar, by design)."""
     from components.i18n import t
 
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "150" in text and "114" in text and "36" in text
     assert t("app.title", lang) in text
-    page.wait_for_selector(f"{SVG_CHART} rect.bar", timeout=20_000)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{SVG_CHART}')]"
+        ".filter(i => i.complete && i.naturalWidth > 0).length === 2",
+        timeout=20_000,
+    )
     charts = page.evaluate(_SVG_GEOMETRY_JS, SVG_CHART)
     assert len(charts) == 2
     # No plotly chart anywhere; plotly.js is fetched only by the idle-time script after the page
@@ -79,7 +98,9 @@ def _check_overview(page, lang: str) -> None:  # noqa: ANN001
     for chart, by in zip(charts, ("continent", "sector"), strict=True):
         assert chart["label"].startswith(t(f"overview.by_{by}", lang))
         box = chart["box"]
-        assert box["w"] > 400 and box["h"] > 200
+        assert chart["drawn"] and box["w"] > 400 and box["h"] > 200
+        # the decoded drawing, laid out at the image's width, is the image's size
+        assert abs(chart["inner"]["w"] - box["w"]) < 1 and abs(chart["inner"]["h"] - box["h"]) < 2
         assert chart["bars"] and all(b["w"] > 1 and b["h"] > 20 for b in chart["bars"])
         texts = chart["texts"]
         shown = {x["text"] for x in texts}

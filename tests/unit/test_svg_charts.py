@@ -189,3 +189,29 @@ def test_the_languages_differ_and_no_raw_keys(bundle) -> None:
     assert zh != en
     for svg in (zh, en):
         assert "overview." not in html.unescape(svg) and "common." not in html.unescape(svg)
+
+
+def test_as_image_is_one_img_of_exactly_the_svg_with_its_summary_as_alt() -> None:
+    import base64
+    from html.parser import HTMLParser
+
+    from components.svg_charts import IMAGE_CLASS, as_image
+
+    svg = _simple(summary=HOSTILE, labels=[[HOSTILE], ["ok"]])
+    shown = as_image(svg)
+    found: list[tuple[str, dict]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            found.append((tag, dict(attrs)))
+
+    Tags().feed(shown)
+    assert [tag for tag, _ in found] == ["img"]  # nothing from the text became a tag
+    attrs = found[0][1]
+    assert attrs["class"] == IMAGE_CLASS
+    assert attrs["alt"] == HOSTILE  # the summary, shown literally
+    assert "<" not in shown.split("src=")[0].split("alt=")[1]
+    prefix = "data:image/svg+xml;base64,"
+    assert attrs["src"].startswith(prefix)
+    assert base64.b64decode(attrs["src"][len(prefix) :]).decode("utf-8") == svg
+    assert "max-width:680px" in attrs["style"]
