@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.captions import named_list_source, named_sources
-from components.charts import freeze, house_layout
+from components.charts import house_layout
 from components.data import Bundle
 from components.i18n import Lang, continent_name, join_list, punct, sector_name, t, wrap_label
 from components.matrices import reconciliation
@@ -121,17 +121,18 @@ def trend_lines(bundle: Bundle, lang: Lang) -> tuple[str, ...]:
 
 
 @per_dataset
-def coverage_chart(bundle: Bundle, by: str, lang: Lang) -> tuple[go.Figure, pd.DataFrame]:
-    """The overview's coverage chart for ``by`` and its CSV table, built once per dataset and
-    language (shared between reruns and sessions: never changed after this)."""
-    cov = coverage(bundle, by)
-    return freeze(build_coverage_bar(cov, by, lang)), coverage_table(cov, by, lang)
+def coverage_csv(bundle: Bundle, by: str, lang: Lang) -> pd.DataFrame:
+    """The table of the overview's coverage chart for ``by`` (its CSV download), built once per
+    dataset and language (shared between reruns and sessions: never changed after this). The
+    page needs no plotly figure: its chart is SVG, and a briefing slide of it is drawn by
+    ``components.briefing``'s renderer from :func:`build_coverage_bar`."""
+    return coverage_table(coverage(bundle, by), by, lang)
 
 
 @per_dataset
 def coverage_svg(bundle: Bundle, by: str, lang: Lang) -> Svg:
     """The overview page's drawing of the coverage chart for ``by``: the same bars, numbers and
-    legend as :func:`coverage_chart`'s figure (which the briefing keeps using), as SVG text
+    legend as :func:`build_coverage_bar`'s figure (which the briefing keeps using), as SVG text
     (no chart code for the browser to load). Built once per dataset and language."""
     return build_coverage_svg(coverage(bundle, by), by, lang)
 
@@ -181,7 +182,7 @@ def warm(bundle: Bundle, lang: Lang) -> None:
     gap_text(bundle, lang)
     named_list_source(bundle, lang)
     for by in ("continent", "sector"):
-        coverage_chart(bundle, by, lang)
+        coverage_csv(bundle, by, lang)
         coverage_svg(bundle, by, lang)
     trend_lines(bundle, lang)
 

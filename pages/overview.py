@@ -42,17 +42,15 @@ for col, by, title in (
 ):
     with col:
         st.header(t(title, lang))
-        # Drawn as SVG: the first page needs no chart code (plotly.js) in the browser. The
-        # briefing's slide still draws the plotly figure.
-        fig, table = ov.coverage_chart(bundle, by, lang)
+        # Drawn as SVG: the first page needs no chart code (plotly.js) in the browser, nor a
+        # plotly figure on the server (the briefing's slide draws its own).
         show_svg(
             ov.coverage_svg(bundle, by, lang),
             key=f"ov_{by}",
             name=f"clusters_by_{by}",
             source=source,
             lang=lang,
-            table=table,
-            fig=fig,
+            table=ov.coverage_csv(bundle, by, lang),
         )
 
 st.header(t("overview.trends", lang, n=head.trends))

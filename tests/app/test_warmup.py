@@ -160,7 +160,7 @@ def test_prestart_leaves_the_default_page_s_first_run_nothing_to_compute(
     preloaded = cached._preloaded
     assert preloaded is not None
     warmed = _keys()
-    assert {"headline", "gap_text", "coverage_chart", "trend_lines"} <= _names(warmed)
+    assert {"headline", "gap_text", "coverage_csv", "coverage_svg", "trend_lines"} <= _names(warmed)
     at = make_app("pages/overview.py", lang="en")
     assert not at.exception
     assert cached._last_load is not None and cached._last_load[2] is preloaded[2]

@@ -173,7 +173,7 @@ def test_coverage_svg_states_the_report_numbers(bundle, by: str, lang: str) -> N
 
 
 def test_coverage_svg_numbers_match_the_plotly_figure(bundle) -> None:
-    fig, _ = ov.coverage_chart(bundle, "continent", "en")
+    fig = ov.build_coverage_bar(ov.coverage(bundle, "continent"), "continent", "en")
     root = _tree(ov.coverage_svg(bundle, "continent", "en"))
     drawn = [float(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
     named, unnamed = (list(tr.x) for tr in fig.data[:2])
