@@ -116,6 +116,23 @@ def prestart(langs: Sequence[Lang] = LANGS) -> None:
     bundle = cached.preload()
     for lang in langs:
         ov.warm(bundle, lang)
+    streamlit_first_run()
+
+
+def streamlit_first_run() -> None:
+    """Streamlit's own once-per-process work that the first script run would otherwise do (0.6-1
+    s of it on 2 busy cores, profiled in session 12): compile its emoji pattern (the language
+    switch's "中文" is checked for a leading emoji), import the image library (the page icon) and
+    make its check for an interactive interpreter (a walk of the whole call stack) from here."""
+    from streamlit import delta_generator, string_util
+
+    string_util.extract_leading_emoji("中文")
+    import PIL.Image  # noqa: F401 - imported for its side effect
+
+    if runtime.exists():  # otherwise the check would warn "run it with streamlit run"
+        check = getattr(delta_generator, "_maybe_print_use_warning", None)
+        if check is not None:
+            check()
 
 
 def _server_listening() -> bool:

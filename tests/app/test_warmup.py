@@ -218,3 +218,22 @@ def test_warming_threads_switch_often_and_restore_python_s_interval() -> None:
     thread.join(5)
     assert seen == [warmup.WARMING_SWITCH_S, warmup.WARMING_SWITCH_S] < [before] * 2
     assert sys.getswitchinterval() == before
+
+
+def test_streamlit_s_own_first_run_work_is_done_by_the_start_up_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Done before the first visitor: the emoji pattern the language switch's "中文" is checked
+    with, the image library of the page icon, the check for an interactive interpreter."""
+    import sys
+
+    from streamlit import delta_generator
+
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    monkeypatch.setattr(warmup.runtime, "exists", lambda: True)
+    for name in ("streamlit.emojis", "PIL.Image"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    warmup.streamlit_first_run()
+    assert "streamlit.emojis" in sys.modules  # its pattern compiled as it is imported
+    assert "PIL.Image" in sys.modules
+    assert delta_generator._use_warning_has_been_displayed
