@@ -153,7 +153,7 @@ def start_prestart(wait_for_server: bool = True) -> threading.Thread:
             while wait_for_server and not _server_listening() and time.monotonic() < deadline:
                 time.sleep(0.02)
             with yielding():
-                prestart((DEFAULT_LANG, *(lang for lang in LANGS if lang != DEFAULT_LANG)))
+                prestart((DEFAULT_LANG,))  # the other languages: after the first page (warm)
         except Exception:  # noqa: BLE001 - an optimisation: the first run does it otherwise
             log.exception("preparing the first page failed")
         finally:
@@ -233,6 +233,17 @@ def warm(lang: Lang) -> None:
     warm_heatmap(bundle, lang)
 
 
+def warm_default_page() -> None:
+    """The default page's results in every language (the start-up thread made only the default
+    language's, so that the first page waits for less)."""
+    from components import overview as ov
+    from components.cached import shipped_bundle
+
+    bundle = shipped_bundle()
+    for lang in LANGS:
+        ov.warm(bundle, lang)
+
+
 def warm_heatmap(bundle: Bundle, lang: Lang) -> None:
     """What ``pages/heatmap.py`` computes with nothing in the URL on a desktop-sized screen (the
     figure 2-1 counts, no cell; every continent; the top countries), with the page's arguments
@@ -275,6 +286,7 @@ def warm_in_background(lang: Lang) -> threading.Thread | None:
         try:
             with yielding():
                 warm(lang)
+                warm_default_page()
         except Exception:  # noqa: BLE001 - warming is an optimisation: never an error
             log.exception("warming the caches failed")
 

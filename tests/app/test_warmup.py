@@ -237,3 +237,15 @@ def test_streamlit_s_own_first_run_work_is_done_by_the_start_up_thread(
     assert "streamlit.emojis" in sys.modules  # its pattern compiled as it is imported
     assert "PIL.Image" in sys.modules
     assert delta_generator._use_warning_has_been_displayed
+
+
+def test_after_the_first_page_the_default_page_is_warmed_in_every_language(
+    make_app: Callable[..., AppTest],
+) -> None:
+    from components.i18n import LANGS
+
+    make_app("pages/overview.py", lang="en")  # the bundle loaded
+    memo.clear()
+    warmup.warm_default_page()
+    svgs = {k[2] for k in _keys() if k[0][0] == "bundle" and k[1].endswith(".coverage_svg")}
+    assert svgs == {(by, lang) for by in ("continent", "sector") for lang in LANGS}
