@@ -53,6 +53,7 @@ for col, by, title in (
             lang=lang,
             table=table,
             fig=fig,
+            note=ov.coverage_notes(bundle, by, lang),
         )
 
 st.header(t("overview.trends", lang, n=head.trends))
