@@ -147,10 +147,10 @@ def show_svg(
 ) -> None:
     """Draw a chart made by ``components.svg_charts`` (no chart code for the browser to load)
     with the same furniture as :func:`show_fig`: ``note`` (plain text, optional) and its source
-    line below, a CSV download of
-    exactly ``table`` when given, an SVG download of the image (``<name>_<lang>.svg``, in place
-    of plotly's PNG button) and "add to briefing" (``fig``: the plotly figure the briefing
-    draws; ``view`` as in :func:`show_fig`). The chart sits in a container keyed ``key``."""
+    line below, a CSV download of exactly ``table`` when given, an SVG download of the image
+    (``<name>_<lang>.svg``, in place of plotly's PNG button) and "add to briefing" (``fig``: the
+    plotly figure the briefing draws; ``view`` as in :func:`show_fig`). The chart sits in a
+    container keyed ``key``."""
     if not isinstance(svg, Svg):  # only the builders' output, every text in it escaped
         raise TypeError("show_svg draws components.svg_charts output only")
     with st.container(key=key):

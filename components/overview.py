@@ -98,10 +98,9 @@ def coverage_note(cov: pd.DataFrame, by: str, lang: Lang) -> str:
     if over.empty:
         return ""
     items = [
-        t("overview.beyond_item", lang, label=namer(row[by], lang), named=int(row["named"]),
-          published=int(row["published"]))
-        for _, row in over.iterrows()
-    ]  # fmt: skip
+        t("overview.beyond_item", lang, label=namer(code, lang), named=int(n), published=int(p))
+        for code, n, p in zip(over[by], over["named"], over["published"], strict=True)
+    ]
     return t("overview.beyond_note", lang, items=join_list(items, lang))
 
 
