@@ -15,6 +15,7 @@ from components.briefing_store import briefing_button
 from components.charts import plotly_config
 from components.export import csv_bytes, file_stem, xlsx_bytes
 from components.i18n import Lang, t
+from components.safe import escape_md
 from components.svg_charts import Svg, as_image
 
 
@@ -142,16 +143,20 @@ def show_svg(
     fig: Any = None,
     view: str | None = None,
     briefing: bool = True,
+    note: str = "",
 ) -> None:
     """Draw a chart made by ``components.svg_charts`` (no chart code for the browser to load)
-    with the same furniture as :func:`show_fig`: its source line below, a CSV download of
-    exactly ``table`` when given, an SVG download of the image (``<name>_<lang>.svg``, in place
-    of plotly's PNG button) and "add to briefing" (``fig``: the plotly figure the briefing
-    draws; ``view`` as in :func:`show_fig`). The chart sits in a container keyed ``key``."""
+    with the same furniture as :func:`show_fig`: ``note`` (plain text, optional) and its source
+    line below, a CSV download of exactly ``table`` when given, an SVG download of the image
+    (``<name>_<lang>.svg``, in place of plotly's PNG button) and "add to briefing" (``fig``: the
+    plotly figure the briefing draws; ``view`` as in :func:`show_fig`). The chart sits in a
+    container keyed ``key``."""
     if not isinstance(svg, Svg):  # only the builders' output, every text in it escaped
         raise TypeError("show_svg draws components.svg_charts output only")
     with st.container(key=key):
         st.html(as_image(svg))  # an <img>: drawn natively, no script (st.html strips inline SVG)
+    if note:
+        st.caption(escape_md(note))
     st.caption(source)
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if table is not None:

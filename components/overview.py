@@ -19,6 +19,7 @@ from components.vocab import CONTINENTS, SECTORS
 
 NAMED_COLOR = "#0B5394"
 UNNAMED_COLOR = "#C9D3DD"
+BEYOND_HEADROOM = 1.5  # the slide's axis where a bar's total reads "59 named · report 55"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,42 @@ def coverage_table(cov: pd.DataFrame, by: str, lang: Lang) -> pd.DataFrame:
             t("overview.legend_unnamed", lang): cov["unnamed"].astype(int),
         }
     )
+
+
+def beyond_report(cov: pd.DataFrame) -> pd.Series:
+    """Per row of :func:`coverage`, whether its bar passes the report's count: the data in use
+    names more clusters than figure 2-1 counts in some of its cells (an upload can; the
+    report's own data never does), so named + counted-but-unnamed exceeds the count."""
+    return cov["named"] + cov["unnamed"] > cov["published"]
+
+
+def total_texts(cov: pd.DataFrame, lang: Lang) -> list[str]:
+    """The text after each coverage bar: figure 2-1's count, or, where the bar passes it, the
+    named clusters and the report's count side by side ("59 named · report 55")."""
+    return [
+        t("overview.total_beyond", lang, named=int(n), published=int(p)) if over else str(int(p))
+        for p, n, over in zip(cov["published"], cov["named"], beyond_report(cov), strict=True)
+    ]
+
+
+def coverage_note(cov: pd.DataFrame, by: str, lang: Lang) -> str:
+    """A line under the coverage chart naming the bars that pass the report's count, each with
+    both numbers (``""`` when none does)."""
+    namer = continent_name if by == "continent" else sector_name
+    over = cov[beyond_report(cov)]
+    if over.empty:
+        return ""
+    items = [
+        t("overview.beyond_item", lang, label=namer(code, lang), named=int(n), published=int(p))
+        for code, n, p in zip(over[by], over["named"], over["published"], strict=True)
+    ]
+    return t("overview.beyond_note", lang, items=join_list(items, lang))
+
+
+@per_dataset
+def coverage_notes(bundle: Bundle, by: str, lang: Lang) -> str:
+    """:func:`coverage_note` for the dataset (built once per dataset and language)."""
+    return coverage_note(coverage(bundle, by), by, lang)
 
 
 @per_dataset
@@ -157,9 +194,19 @@ def build_coverage_svg(cov: pd.DataFrame, by: str, lang: Lang) -> Svg:
         ]
         for s in series
     ]
+    rows = zip(
+        names, cov["published"], cov["named"], cov["unnamed"], beyond_report(cov), strict=True
+    )
     items = [
-        t("overview.chart_item", lang, label=name, published=p, named=n, unnamed=u)
-        for name, p, n, u in zip(names, cov["published"], cov["named"], cov["unnamed"], strict=True)
+        t(
+            "overview.chart_item_beyond" if over else "overview.chart_item",
+            lang,
+            label=name,
+            published=p,
+            named=n,
+            unnamed=u,
+        )
+        for name, p, n, u, over in rows
     ]
     title = t(f"overview.by_{by}", lang)
     summary = title + punct("colon", lang) + join_list(items, lang, "clause") + punct("stop", lang)
@@ -172,6 +219,7 @@ def build_coverage_svg(cov: pd.DataFrame, by: str, lang: Lang) -> Svg:
         summary=summary,
         axis_title=t("common.clusters", lang),
         hover=hover,
+        total_labels=total_texts(cov, lang),
     )
 
 
@@ -184,6 +232,7 @@ def warm(bundle: Bundle, lang: Lang) -> None:
     for by in ("continent", "sector"):
         coverage_csv(bundle, by, lang)
         coverage_svg(bundle, by, lang)
+        coverage_notes(bundle, by, lang)
     trend_lines(bundle, lang)
 
 
@@ -221,18 +270,21 @@ def build_coverage_bar(cov: pd.DataFrame, by: str, lang: Lang) -> go.Figure:
                 for p, n, u in zip(cov["published"], cov["named"], cov["unnamed"], strict=True)
             ],
             "mode": "text",
-            "text": [f"  {v}" for v in cov["published"]],
+            "text": [f"  {v}" for v in total_texts(cov, lang)],
             "textposition": "middle right",
+            "cliponaxis": False,
             "showlegend": False,
             "hoverinfo": "skip",
         }
     )
     top = max(int(cov["published"].max()), int((cov["named"] + cov["unnamed"]).max()), 1)
+    headroom = BEYOND_HEADROOM if beyond_report(cov).any() else 1.15
     layout = house_layout(
         height=120 + 46 * len(cov),
         barmode="stack",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
-        xaxis={"title": t("common.clusters", lang), "range": [0, top * 1.15]},
+        # room for the totals after the bars: more where a bar gives two numbers
+        xaxis={"title": t("common.clusters", lang), "range": [0, top * headroom]},
         yaxis={"autorange": "reversed", "automargin": True},
         bargap=0.3,
     )

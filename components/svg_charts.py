@@ -41,6 +41,11 @@ VALUE_SIZE = 15  # numbers in and after the bars
 TICK_SIZE = 15
 LINE_GAP = 1.2  # line height of a wrapped label, in font sizes
 HEADROOM = 1.15  # the axis runs to 115 % of the longest bar (room for the total after it)
+RIGHT_PAD = 12  # the axis ends this far from the right edge (room for its last tick label)
+OUT_GAP = 4  # between a bar's end and a number drawn after it, and between such numbers
+TOTAL_GAP = 2  # then before the total (6 after a bar with no number outside)
+PILL_PAD = 4  # a number drawn after its bar sits on a tag of its part's colour, this much wider
+PILL_H = 21
 
 
 def text_width(text: str, size: float) -> float:
@@ -100,6 +105,50 @@ def _text(
     )
 
 
+def _fits(value: int, width: float) -> bool:
+    """Whether ``value``'s number fits inside a part ``width`` wide (with a margin)."""
+    return text_width(str(value), VALUE_SIZE) + 6 <= width
+
+
+def _pill_width(value: int) -> float:
+    return text_width(str(value), VALUE_SIZE) + 2 * PILL_PAD
+
+
+def _layout(
+    series: Sequence[Series],
+    stacks: Sequence[int],
+    totals: Sequence[int],
+    ends: Sequence[str],
+    room: float,
+    longest: float,
+) -> tuple[float, list[list[int]]]:
+    """The scale (units per count) and, per category, the parts whose number is drawn after
+    the bar (too narrow for it): the axis runs to :data:`HEADROOM` x the longest bar, or less
+    where a bar, its outside numbers and its total text would pass the right edge. A smaller
+    scale can push more numbers out, so this repeats until the two agree."""
+    scale = room / (longest * HEADROOM)
+    outside: list[list[int]] = []
+    for _ in range(32):
+        outside = []
+        for i, (total, end) in enumerate(zip(totals, ends, strict=True)):
+            shown = [(k, s.values[i]) for k, s in enumerate(series) if s.values[i] > 0]
+            out = [k for k, v in shown if not _fits(v, v * scale)]
+            if len(shown) == 1 and shown[0][1] == total and end == str(total):
+                out = []  # a lone part equal to the total: the total after the bar says it
+            outside.append(out)
+        limit = scale
+        for i, out in enumerate(outside):
+            trail = OUT_GAP + sum(_pill_width(series[k].values[i]) + OUT_GAP for k in out)
+            trail += TOTAL_GAP + text_width(ends[i], VALUE_SIZE)
+            longest_i = max(stacks[i], totals[i])
+            if longest_i > 0:
+                limit = min(limit, (room + RIGHT_PAD - trail) / longest_i)
+        if limit >= scale - 1e-9:
+            return scale, outside
+        scale = max(limit, 1e-6)
+    return scale, outside  # pragma: no cover - settles in a few rounds
+
+
 def stacked_bars_svg(
     labels: Sequence[Sequence[str]],
     series: Sequence[Series],
@@ -110,18 +159,25 @@ def stacked_bars_svg(
     summary: str,
     axis_title: str,
     hover: Sequence[Sequence[str]] = (),
+    total_labels: Sequence[str] = (),
 ) -> Svg:
     """Horizontal stacked bars as one ``<svg>`` element (text).
 
     ``labels``: per category, its label's lines (top to bottom). ``series``: the stacked parts,
     left to right, each with one value per category; a value is printed inside its part when it
-    fits. ``totals``: the number printed after each bar (drawn at the longer of the total and
-    the stack). ``title``/``desc``: the element's ``<title>`` and ``<desc>``; ``summary``: its
-    ``aria-label`` (the numbers in words); ``axis_title`` under the axis; ``hover``: per series,
-    per category, a tooltip for that part (optional). Every text is escaped here."""
+    fits, else after the bar on a small tag of the part's colour (never left out; a lone part
+    equal to the total is said by the total). ``totals``: the number printed after each bar
+    (drawn at the longer of the total and the stack); ``total_labels``: the text printed there
+    instead (optional, one per category). ``title``/``desc``: the element's ``<title>`` and
+    ``<desc>``; ``summary``: its ``aria-label`` (the numbers in words); ``axis_title`` under the
+    axis; ``hover``: per series, per category, a tooltip for that part (optional). The axis
+    leaves room for every text after the bars. Every text is escaped here."""
     n = len(labels)
     if any(len(s.values) != n for s in series) or len(totals) != n:
         raise ValueError("every series and the totals need one value per label")
+    if total_labels and len(total_labels) != n:
+        raise ValueError("total_labels needs one text per label")
+    ends = [str(x) for x in total_labels] if total_labels else [str(v) for v in totals]
     font = svg_text(FONT_FAMILY)
     # Legend: swatches and names on one line, wrapped when they do not fit.
     legend: list[str] = []
@@ -141,11 +197,14 @@ def stacked_bars_svg(
     label_w = max((text_width(line, LABEL_SIZE) for ls in labels for line in ls), default=0.0)
     label_w = min(label_w, WIDTH * 0.45) + 2
     x0 = label_w + 12
-    x1 = WIDTH - 12  # room for the last tick label
+    x1 = WIDTH - RIGHT_PAD  # room for the last tick label
     stacks = [sum(s.values[i] for s in series) for i in range(n)]
     longest = max([*stacks, *totals, 1])
-    axis_max = longest * HEADROOM
-    scale = (x1 - x0) / axis_max
+    scale, outside = _layout(series, stacks, totals, ends, x1 - x0, longest)
+    # The axis runs to HEADROOM x the longest bar (less if the room is short); the texts after
+    # the bars may run on past its end.
+    axis_max = min(longest * HEADROOM, (x1 - x0) / scale)
+    x1 = x0 + axis_max * scale
     plot_h = ROW_H * n
     y_axis = top_y + plot_h
     step = nice_step(axis_max)
@@ -187,17 +246,18 @@ def stacked_bars_svg(
                 _text(label_w, y, line, LABEL_SIZE, anchor="end", fill=TEXT_COLOR, class_="label")
             )
         x = x0
+        tips = []
         for k, s in enumerate(series):
             v = s.values[i]
+            tips.append(hover[k][i] if k < len(hover) else f"{s.name} {v}")
             if v <= 0:
                 continue
             w = v * scale
-            tip = hover[k][i] if k < len(hover) else f"{s.name} {v}"
             parts.append(
                 f'<rect x="{_f(x)}" y="{_f(cy - BAR_H / 2)}" width="{_f(w)}" height="{BAR_H}"'
-                f' fill="{svg_text(s.color)}" class="bar"><title>{svg_text(tip)}</title></rect>'
+                f' fill="{svg_text(s.color)}" class="bar"><title>{svg_text(tips[k])}</title></rect>'
             )
-            if text_width(str(v), VALUE_SIZE) + 6 <= w:
+            if _fits(v, w):  # else drawn after the bar (or said by the total)
                 parts.append(
                     _text(
                         x + w / 2,
@@ -210,9 +270,40 @@ def stacked_bars_svg(
                     )
                 )
             x += w
-        end = x0 + max(stacks[i], totals[i]) * scale
+        # Numbers too wide for their part: after the bar, each on a tag of its part's colour.
+        cursor = x0 + max(stacks[i], totals[i]) * scale + OUT_GAP
+        for k in outside[i]:
+            s, v = series[k], series[k].values[i]
+            pw = _pill_width(v)
+            parts.append(
+                f'<rect x="{_f(cursor)}" y="{_f(cy - PILL_H / 2)}" width="{_f(pw)}"'
+                f' height="{PILL_H}" rx="3" fill="{svg_text(s.color)}" class="pill">'
+                f"<title>{svg_text(tips[k])}</title></rect>"
+            )
+            parts.append(
+                _text(
+                    cursor + pw / 2,
+                    cy,
+                    str(v),
+                    VALUE_SIZE,
+                    anchor="middle",
+                    fill=svg_text(s.text_color),
+                    class_="value",
+                )
+            )
+            cursor += pw + OUT_GAP
         parts.append(
-            _text(end + 6, cy, str(totals[i]), VALUE_SIZE, fill=TEXT_COLOR, class_="total")
+            _text(
+                cursor + TOTAL_GAP,
+                cy,
+                ends[i],
+                VALUE_SIZE,
+                fill=TEXT_COLOR,
+                class_="total",
+                stroke="#ffffff",  # a halo where the text crosses a grid line
+                stroke_width="3",
+                paint_order="stroke",
+            )
         )
     height = y_axis + 40 + LABEL_SIZE
     return Svg(

@@ -51,6 +51,7 @@ for col, by, title in (
             source=source,
             lang=lang,
             table=ov.coverage_csv(bundle, by, lang),
+            note=ov.coverage_notes(bundle, by, lang),
         )
 
 st.header(t("overview.trends", lang, n=head.trends))

@@ -59,6 +59,37 @@ def test_overview_title_and_headline(make_app, lang: str) -> None:
     for svg in svgs:
         assert svg.startswith("<svg ") and 'role="img"' in svg
         assert t("overview.legend_named", lang) in svg
+    notes = [ov.coverage_notes(bundle, by, lang) for by in ("continent", "sector")]
+    assert notes == ["", ""]  # the report's own data: no bar passes its count
+
+
+def test_overview_says_where_uploaded_data_names_more_than_the_report_counts(make_app) -> None:
+    """Four more European consumer-goods clusters: the chart's text after those bars gives
+    both numbers, and a note under each chart (above its source line) names the bar."""
+    from components import overview as ov
+    from components.cached import CUSTOM_KEY
+    from components.data import load_bundle
+    from components.safe import escape_md
+    from tests.custom_data import more_european_consumer
+
+    base = load_bundle()
+    custom = more_european_consumer(base)
+    at = make_app("pages/overview.py", lang="en")
+    at.session_state[CUSTOM_KEY] = custom
+    at.run()
+    assert not at.exception
+    bundle = custom.apply(base)
+    shown = [ov.coverage_svg(bundle, by, "en") for by in ("continent", "sector")]
+    images = [h.proto.body for h in at.get("html") if "svg-chart" in h.proto.body]
+    assert images == [as_image(svg) for svg in shown]
+    assert t("overview.total_beyond", "en", named=59, published=55) in shown[0]
+    assert t("overview.total_beyond", "en", named=19, published=17) in shown[1]
+    captions = [c.value for c in at.caption]
+    for by, label in (("continent", "Europe"), ("sector", "Consumer goods")):
+        note = ov.coverage_notes(bundle, by, "en")
+        assert label in note
+        i = captions.index(escape_md(note))
+        assert captions[i + 1].startswith(t("source.prefix", "en"))  # its source line next
 
 
 def test_language_switch_keeps_url_state(make_app) -> None:

@@ -68,6 +68,48 @@ def test_country_names(code: str, zh: str, en: str) -> None:
     assert country_name(code, "en") == en
 
 
+# Official forms pycountry gives (long on a map label, e.g. 朝鲜民主主义人民共和国 above a
+# Korean cluster's name) and the short common names the app uses instead.
+SHORT_NAMES = {
+    "PRK": ("朝鲜", "North Korea"),
+    "VEN": ("委内瑞拉", "Venezuela"),
+    "LAO": ("老挝", "Laos"),
+    "IRN": ("伊朗", "Iran"),
+    "SYR": ("叙利亚", "Syria"),
+    "MDA": ("摩尔多瓦", "Moldova"),
+    "BOL": ("玻利维亚", "Bolivia"),
+    "COD": ("刚果（金）", "DR Congo"),
+    "COG": ("刚果（布）", "Congo"),
+    "RUS": ("俄罗斯", "Russia"),
+    "BRN": ("文莱", "Brunei"),
+    "PSE": ("巴勒斯坦", "Palestine"),
+    "KHM": ("柬埔寨", "Cambodia"),  # pycountry's zh_CN has 柬埔塞
+    "GTM": ("危地马拉", "Guatemala"),  # not 瓜地马拉
+    "CHN": ("中国", "China"),
+}
+# Common names that do contain 共和国 (中非, 多米尼加: Dominica is another country).
+REPUBLIC_NAMES = {"中非共和国", "多米尼加共和国"}
+
+
+@pytest.mark.parametrize(("code", "names"), SHORT_NAMES.items())
+def test_short_common_country_names(code: str, names: tuple[str, str]) -> None:
+    assert (country_name(code, "zh"), country_name(code, "en")) == names
+
+
+def test_no_base_map_label_uses_a_long_official_name() -> None:
+    """Every country the base map can label (Natural Earth's label points) is named by its
+    short common name: no 'People's Republic', 'Islamic Republic', ', State of' forms."""
+    from components.geo import label_points, load_countries
+
+    for code in label_points(load_countries()):
+        zh, en = country_name(code, "zh"), country_name(code, "en")
+        if zh == code:
+            continue  # a Natural Earth-only entity: not labelled
+        assert not zh.endswith("共和国") or zh in REPUBLIC_NAMES, (code, zh)
+        assert "," not in en and " of" not in en, (code, en)
+        assert not any(w in en for w in ("Federation", "Darussalam", "Republic of")), en
+
+
 def test_unknown_country_code_is_shown_as_is() -> None:
     assert country_name("XXX", "en") == "XXX"
 

@@ -232,6 +232,10 @@ def test_base_map_labels_keep_clear_of_clusters_and_each_other(
     assert view.zoom >= mf.CITY_LABEL_ZOOM, "the Korea view shows city names"
     rows = mm.labels(bundle, KOREA, lang, view, frame, mv.GROUP_LIMIT, selected)
     assert len(rows) >= 4, rows
+    texts = {r["text"] for r in rows}
+    if size == "1920":  # North Korea in view, by its short name (not 朝鲜民主主义人民共和国)
+        assert {"zh": "朝鲜", "en": "North Korea"}[lang] in texts, texts
+    assert all(len(t) <= 4 for t in texts if ord(t[0]) >= 0x2E80), texts
     boxes = []
     for r in rows:
         size_px = r.get("size", mf.COUNTRY_LABEL_PX)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -13,6 +14,7 @@ from components.data import load_bundle
 from components.i18n import continent_name, sector_name, t
 from components.safe import escape_svg
 from components.svg_charts import Series, Svg, nice_step, stacked_bars_svg, text_width
+from tests.custom_data import more_european_consumer
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 HOSTILE = '</text><script>alert(1)</script><a href="javascript:x">*$x$* [l](http://e.vil) :red[r]'
@@ -105,16 +107,75 @@ def test_axis_ticks_fit_and_step_is_nice() -> None:
         assert float(el.get("x")) + text_width(el.text, 15) / 2 <= width
 
 
-def test_values_too_narrow_for_their_part_are_left_out_but_kept_in_the_tooltip() -> None:
+def _boxes(root: ET.Element) -> list[tuple[str, float, float, float, float]]:
+    """Every text's box as the builder estimates it: ``(text, x0, y0, x1, y1)``."""
+    out = []
+    for el in root.iter(f"{{{NS['s']}}}text"):
+        text, size = el.text or "", float(el.get("font-size"))
+        x, y, w = float(el.get("x")), float(el.get("y")), text_width(el.text or "", size)
+        shift = {"start": 0.0, "middle": w / 2, "end": w}[el.get("text-anchor")]
+        out.append((text, x - shift, y - size / 2, x - shift + w, y + size / 2))
+    return out
+
+
+def _assert_all_shown_and_apart(root: ET.Element, values: list[list[int]]) -> None:
+    """Each category's non-zero values (``values[i]``: its parts, left to right) drawn as texts
+    on its row, in order, inside or after the bar (a lone part equal to the total: the total);
+    no two texts meet and none passes the drawing's edges."""
+    width = float(root.get("viewBox").split()[2])
+    boxes = _boxes(root)
+    for i, (a, b) in enumerate(itertools.combinations(boxes, 2)):
+        meet = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+        assert not meet, f"{a[0]!r} meets {b[0]!r} ({i})"
+    for text, x0, _, x1, _ in boxes:
+        assert 0 <= x0 and x1 <= width, f"{text!r} cut at the edge ({x0:.1f}-{x1:.1f})"
+    rows: dict[float, list[tuple[float, str, str]]] = {}
+    for el in root.iter(f"{{{NS['s']}}}text"):
+        if el.get("class") in ("value", "total"):
+            rows.setdefault(float(el.get("y")), []).append(
+                (float(el.get("x")), el.get("class"), el.text)
+            )
+    assert len(rows) == len(values)
+    for (_, row), parts in zip(sorted(rows.items()), values, strict=True):
+        shown = [text for _, kind, text in sorted(row) if kind == "value"]
+        total = [text for _, kind, text in row if kind == "total"]
+        wanted = [str(v) for v in parts if v]
+        if len(wanted) == 1 and not shown:
+            assert total == wanted  # the lone part's number is the total after the bar
+        else:
+            assert shown == wanted
+
+
+def test_values_too_narrow_for_their_part_are_drawn_after_the_bar() -> None:
+    values = [[100, 0], [1, 1], [40, 3]]
     root = _tree(
         _simple(
-            series=[Series("A", (100, 1), "#000"), Series("B", (0, 1), "#ccc")], totals=[100, 2]
+            labels=[["a"], ["b"], ["c"]],
+            series=[Series("A", (100, 1, 40), "#000"), Series("B", (0, 1, 3), "#ccc")],
+            totals=[100, 2, 43],
         )
     )
-    texts = _texts(root)
-    assert "1" not in texts  # a 1 in a bar a hundredth of the axis would not fit
-    tips = [el.text for el in root.iter("{http://www.w3.org/2000/svg}title")]
-    assert "A 1" in tips and "B 1" in tips
+    _assert_all_shown_and_apart(root, values)
+    pills = [r for r in root.iter(f"{{{NS['s']}}}rect") if r.get("class") == "pill"]
+    # row b: both 1s (a hundredth of the axis), row c: the 3, each on a tag of its part's colour
+    assert [p.get("fill") for p in pills] == ["#000", "#ccc", "#ccc"]
+    tips = [el.text for el in root.iter(f"{{{NS['s']}}}title")]
+    assert tips.count("A 1") == 2 and tips.count("B 1") == 2  # bar and tag
+
+
+def test_long_totals_stay_inside_the_drawing() -> None:
+    root = _tree(
+        _simple(
+            series=[Series("A", (59, 5), "#000"), Series("B", (0, 2), "#ccc")],
+            totals=[55, 7],
+            total_labels=["59 named · report 55", "7"],
+        )
+    )
+    _assert_all_shown_and_apart(root, [[59, 0], [5, 2]])
+    totals = [el.text for el in root.iter(f"{{{NS['s']}}}text") if el.get("class") == "total"]
+    assert totals == ["59 named · report 55", "7"]
+    with pytest.raises(ValueError):
+        _simple(total_labels=["1"])
 
 
 def test_every_text_is_escaped() -> None:
@@ -175,10 +236,13 @@ def test_coverage_svg_states_the_report_numbers(bundle, by: str, lang: str) -> N
 def test_coverage_svg_numbers_match_the_plotly_figure(bundle) -> None:
     fig = ov.build_coverage_bar(ov.coverage(bundle, "continent"), "continent", "en")
     root = _tree(ov.coverage_svg(bundle, "continent", "en"))
-    drawn = [float(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    bars = [
+        float(r.get("width"))
+        for r in root.iter("{http://www.w3.org/2000/svg}rect")
+        if r.get("class") == "bar"
+    ]
     named, unnamed = (list(tr.x) for tr in fig.data[:2])
     values = [v for pair in zip(named, unnamed, strict=True) for v in pair if v]
-    bars = drawn[2:]  # after the two legend swatches
     assert len(bars) == len(values)
     for w, v in zip(bars, values, strict=True):
         assert w / bars[0] == pytest.approx(v / values[0], rel=0.02)
@@ -215,3 +279,81 @@ def test_as_image_is_one_img_of_exactly_the_svg_with_its_summary_as_alt() -> Non
     assert attrs["src"].startswith(prefix)
     assert base64.b64decode(attrs["src"][len(prefix) :]).decode("utf-8") == svg
     assert "max-width:680px" in attrs["style"]
+
+
+@pytest.fixture(scope="module")
+def uploaded(bundle):  # noqa: ANN001, ANN201
+    return more_european_consumer(bundle).apply(bundle)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("by", ["continent", "sector"])
+@pytest.mark.parametrize("data", ["shipped", "upload"])
+def test_coverage_svg_shows_every_value_and_no_text_meets_another(
+    bundle, uploaded, data: str, by: str, lang: str
+) -> None:
+    """The drawing is one viewBox scaled to its column: the same at 1280 and 1920 px."""
+    b = bundle if data == "shipped" else uploaded
+    cov = ov.coverage(b, by)
+    root = _tree(ov.coverage_svg(b, by, lang))
+    values = [[int(n), int(u)] for n, u in zip(cov["named"], cov["unnamed"], strict=True)]
+    _assert_all_shown_and_apart(root, values)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_named_beyond_the_report_count_is_said_everywhere(uploaded, lang: str) -> None:
+    cases = {"continent": ("EU", 59, 55), "sector": ("consumer", 19, 17)}
+    for by, (code, named, published) in cases.items():
+        cov = ov.coverage(uploaded, by)
+        namer = continent_name if by == "continent" else sector_name
+        row = cov.set_index(by).loc[code]
+        assert (row["named"], row["published"]) == (named, published)
+        root = _tree(ov.coverage_svg(uploaded, by, lang))
+        both = t("overview.total_beyond", lang, named=named, published=published)
+        totals = [el.text for el in root.iter(f"{{{NS['s']}}}text") if el.get("class") == "total"]
+        assert both in totals
+        assert totals == ov.total_texts(cov, lang)
+        # only that bar's text differs from the bare count
+        assert sum(x != str(p) for x, p in zip(totals, cov["published"], strict=True)) == 1
+        item = t(
+            "overview.chart_item_beyond",
+            lang,
+            label=namer(code, lang),
+            published=published,
+            named=named,
+            unnamed=int(row["unnamed"]),
+        )
+        assert item in root.get("aria-label")
+        # the note under the chart names the bar and both numbers
+        note = ov.coverage_notes(uploaded, by, lang)
+        assert t(
+            "overview.beyond_item", lang, label=namer(code, lang), named=named,
+            published=published,
+        ) in note  # fmt: skip
+        # the briefing's slide (plotly) prints the same texts after its bars
+        fig = ov.build_coverage_bar(cov, by, lang)
+        table = ov.coverage_csv(uploaded, by, lang)
+        assert [x.strip() for x in fig.data[2].text] == totals
+        assert fig.data[2].cliponaxis is False
+        assert fig.layout.xaxis.range[1] >= (named + int(row["unnamed"])) * ov.BEYOND_HEADROOM
+        # the CSV has both numbers in their columns
+        csv_row = table.set_index(t(f"common.{by}", lang)).loc[namer(code, lang)]
+        assert csv_row[t("overview.col.published", lang)] == published
+        assert csv_row[t("overview.legend_named", lang)] == named
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_reports_own_data_never_passes_its_count(bundle, lang: str) -> None:
+    for by in ("continent", "sector"):
+        cov = ov.coverage(bundle, by)
+        assert not ov.beyond_report(cov).any()
+        assert ov.coverage_notes(bundle, by, lang) == ""
+        assert ov.total_texts(cov, lang) == [str(p) for p in cov["published"]]
+        label = _tree(ov.coverage_svg(bundle, by, lang)).get("aria-label")
+        namer = continent_name if by == "continent" else sector_name
+        for code, p, n, u in cov[[by, "published", "named", "unnamed"]].itertuples(index=False):
+            plain = dict(label=namer(code, lang), published=p, named=n, unnamed=u)
+            assert t("overview.chart_item", lang, **plain) in label
+            assert t("overview.chart_item_beyond", lang, **plain) not in label
+        fig = ov.build_coverage_bar(cov, by, lang)
+        assert fig.layout.xaxis.range[1] == pytest.approx(cov["published"].max() * 1.15)
