@@ -32,6 +32,7 @@ class Headline:
     countries: int  # countries among the named clusters
     policies: int
     trends: int
+    beyond: int = 0  # named clusters past figure 2-1's count of their cell (uploaded data only)
 
 
 @per_dataset
@@ -45,6 +46,7 @@ def headline(bundle: Bundle) -> Headline:
         countries=int(bundle.clusters["country"].nunique()),
         policies=len(bundle.policies),
         trends=len(bundle.trends),
+        beyond=int((rec["named"] - rec["published"]).clip(lower=0).sum()),
     )
 
 
@@ -134,12 +136,15 @@ def gap_parts(bundle: Bundle, lang: Lang) -> list[str]:
 @per_dataset
 def gap_text(bundle: Bundle, lang: Lang) -> str:
     """The coverage gap in words: how many clusters are named, where the names come from, and
-    the sector and continent of the counted-but-unnamed ones."""
+    the sector and continent of the counted-but-unnamed ones. Data naming more clusters in a
+    sector and continent than figure 2-1 counts there (an upload) is said so: the named and the
+    unnamed then add up to more than the report's total."""
     head = headline(bundle)
     parts = gap_parts(bundle, lang)
     intro = t(
-        "overview.gap",
+        "overview.gap_beyond" if head.beyond else "overview.gap",
         lang,
+        beyond=head.beyond,
         named=head.named,
         total=head.total,
         unnamed=head.unnamed,

@@ -27,7 +27,10 @@ st.markdown(
 
 cols = st.columns(5)
 cols[0].metric(t("overview.metric_total", lang), head.total)
-cols[1].metric(t("overview.metric_named", lang), head.named)
+# uploaded data naming more than figure 2-1 counts: its names are not all the report's text's
+cols[1].metric(
+    t("overview.metric_named_data" if head.beyond else "overview.metric_named", lang), head.named
+)
 cols[2].metric(t("overview.metric_unnamed", lang), head.unnamed)
 cols[3].metric(t("overview.metric_countries", lang), head.countries)
 cols[4].metric(t("overview.metric_policies", lang), head.policies)

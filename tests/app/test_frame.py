@@ -79,6 +79,9 @@ def test_overview_says_where_uploaded_data_names_more_than_the_report_counts(mak
     at.run()
     assert not at.exception
     bundle = custom.apply(base)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("overview.metric_named_data", "en")] == "118"
+    assert t("overview.metric_named", "en") not in metrics
     shown = [ov.coverage_svg(bundle, by, "en") for by in ("continent", "sector")]
     images = [h.proto.body for h in at.get("html") if "svg-chart" in h.proto.body]
     assert images == [as_image(svg) for svg in shown]

@@ -64,3 +64,39 @@ def test_unnamed_by_sector(bundle) -> None:
         "materials": 5,
         "consumer": 2,
     }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gap_text_says_when_uploaded_data_names_more_than_the_report_counts(lang: str) -> None:
+    """Four more European consumer-goods clusters: 118 named and 36 unnamed no longer add up to
+    the report's 150, and the text says why instead of "names only 118 of them"."""
+    from tests.custom_data import more_european_consumer
+
+    base = load_bundle()
+    assert ov.headline(base).beyond == 0
+    assert ov.gap_text(base, lang).startswith(
+        t(
+            "overview.gap",
+            lang,
+            total=150,
+            named=114,
+            unnamed=36,
+            where=ov.named_sources(base, lang),
+        )
+    )
+    bundle = more_european_consumer(base).apply(base)
+    head = ov.headline(bundle)
+    assert (head.total, head.named, head.unnamed, head.beyond) == (150, 118, 36, 4)
+    text = ov.gap_text(bundle, lang)
+    intro = t(
+        "overview.gap_beyond",
+        lang,
+        total=150,
+        named=118,
+        unnamed=36,
+        beyond=4,
+        where=ov.named_sources(bundle, lang),
+    )
+    assert text.startswith(intro)
+    assert "118" in text and "4" in text and "36" in text and "150" in text
+    assert t("overview.gap", lang, total=150, named=118, unnamed=36, where="") not in text
