@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -243,6 +244,43 @@ def one_run(browser, lang: str, i: int, env: dict[str, str]) -> dict:  # noqa: A
     return out
 
 
+BARE_PAGE = Path(__file__).resolve().parent / "bare_page.py"
+_BARE_SHOWN_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"]')]
+     .some((e) => e.innerText.trim() === 'bare')"""
+
+
+def bare_run(browser, i: int) -> dict:  # noqa: ANN001
+    """The floor on this machine, in the same sitting: Streamlit itself with a one-line page
+    (``bench/bare_page.py`` run by ``streamlit run``, the same config file and flags, a fresh
+    server and browser context): process start → health, → HTML + JS loaded, → its line shown."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    port = harness.free_port()
+    log = harness.LOGS / f"coldstart-bare-{i}-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(BARE_PAGE), "--server.address",
+           harness.HOST, "--server.port", str(port), *harness.STREAMLIT_FLAGS]  # fmt: skip
+    url = f"http://{harness.HOST}:{port}"
+    with log.open("wb") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=harness.ROOT, stdout=out, stderr=out, env={**harness.MALLOC_ENV, **os.environ}
+        )
+    try:
+        harness.wait_http(f"{url}/_stcore/health", TIMEOUT_S, [proc])
+        health = time.perf_counter() - t0
+        page.goto(url)
+        loaded = time.perf_counter() - t0
+        page.wait_for_function(_BARE_SHOWN_JS, timeout=TIMEOUT_S * 1000)
+        shown = time.perf_counter() - t0
+    finally:
+        harness.stop_pid(proc)
+        context.close()
+    return {"health_s": round(health, 3), "html_and_js_loaded_s": round(loaded, 3),
+            "shown_s": round(shown, 3)}  # fmt: skip
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} run instead of {RUNS}")
@@ -258,12 +296,15 @@ def main() -> None:
     chromium, args = _launch_options()
     if not Path(chromium).exists():
         sys.exit(f"chromium not found at {chromium} (sudo apt-get install chromium)")
-    results = []
+    results: list[dict] = []
+    bare: list[dict] = []
     load0 = os.getloadavg()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=args, headless=True)
         try:
             for i in range(runs):
+                bare.append(bare_run(browser, i))  # alternated with the app's runs
+                print(f"bare {i}: {bare[-1]}", flush=True)
                 r = one_run(browser, a.lang, i, env)
                 print(f"run {i}: {r}", flush=True)
                 results.append(r)
@@ -286,6 +327,11 @@ def main() -> None:
             [r["first_page_server_cpu_s"] for r in results], 3
         ),
         "first_page_s": harness.stats([r["first_page_s"] for r in results], 3),
+        "bare_page": {k: harness.stats([b[k] for b in bare], 3) for k in bare[0]},
+        # the app's first page over the bare page's line, run by run (same sitting, alternated)
+        "first_page_over_bare": harness.stats(
+            [r["first_page_s"] / b["shown_s"] for r, b in zip(results, bare, strict=True)], 2
+        ),
         "first_page_browser_cpu_s": harness.stats(
             [r["first_page_browser_cpu_s"] for r in results], 3
         ),

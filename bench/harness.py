@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 from appserver import (  # noqa: E402, F401
     HOST,
     MALLOC_ENV,
+    STREAMLIT_FLAGS,
     AppProcess,
     free_port,
     stop_pid,

@@ -131,6 +131,18 @@ def rows_coldstart(r: dict) -> list[Row]:
             f"≤ {r['targets_s']['first_page']:g}",
         ),
     ]
+    if "bare_page" in r:  # the floor: Streamlit with a one-line page, same sitting
+        b = r["bare_page"]
+        out += [
+            ("cold.bare_health", "bare Streamlit page: process start → health", "s",
+             b["health_s"], ""),
+            ("cold.bare_js", "bare Streamlit page: process start → HTML + JS loaded", "s",
+             b["html_and_js_loaded_s"], ""),
+            ("cold.bare", "bare Streamlit page: process start → its one line shown", "s",
+             b["shown_s"], ""),
+            ("cold.ratio", "first page rendered ÷ bare page shown (run by run)", "×",
+             r["first_page_over_bare"], ""),
+        ]  # fmt: skip
     out.append(
         (
             "cold.first_cpu",
