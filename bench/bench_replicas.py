@@ -18,7 +18,9 @@ Evidence per session, from three independent places:
   matched by a ``bench_session=N`` query parameter;
 * the app: the reconnect resumes the same Streamlit session id, which only the process that
   holds that session can do (another replica would start a new session);
-* the kernel: ESTABLISHED connections per replica port while every session is open.
+* HAProxy: each replica's open sessions (``show stat``, scur) while every session is held open;
+* the kernel: ESTABLISHED connections per replica port meanwhile (these also count the idle
+  connections HAProxy keeps for reuse after the page requests).
 Control: the same reconnect without the cookie is balanced round-robin; sessions landing on the
 other replica lose their state, which is what stickiness prevents.
 Writes ``bench/results/replicas.json``; never fails on timing, only reports.
@@ -35,6 +37,7 @@ import time
 import urllib.request
 from argparse import Namespace
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -167,7 +170,9 @@ async def _session(
         rec["error"] = repr(e)
 
 
-async def _drive(url: str, n: int, ports: dict[str, int]) -> tuple[dict, dict, object]:
+async def _drive(
+    url: str, n: int, ports: dict[str, int], sessions_now: Callable[[], dict[str, int]]
+) -> tuple[dict, dict, dict, object]:
     wl = _ws_load()
     stats = wl.Stats()
     connected, counted = asyncio.Barrier(n + 1), asyncio.Event()
@@ -181,6 +186,7 @@ async def _drive(url: str, n: int, ports: dict[str, int]) -> tuple[dict, dict, o
     # seconds (connection reuse), also ESTABLISHED on the replica's port: the websockets are what
     # stays, so the count is the lowest seen while every session is held open (up to POOL_WAIT_S).
     conns = {name: _established(port) for name, port in ports.items()}
+    held = sessions_now()  # HAProxy's own count of open sessions per replica, all held open
     deadline = time.monotonic() + POOL_WAIT_S
     while time.monotonic() < deadline:
         await asyncio.sleep(0.5)
@@ -188,7 +194,7 @@ async def _drive(url: str, n: int, ports: dict[str, int]) -> tuple[dict, dict, o
         conns = {name: min(conns[name], now[name]) for name in conns}
     counted.set()
     await asyncio.gather(*tasks)
-    return out, conns, stats
+    return out, conns, held, stats
 
 
 def _log_servers(log: Path) -> dict[int, dict[str, list[str]]]:
@@ -210,7 +216,9 @@ def run(sessions: int) -> dict:
     with Topology(2, workdir=workdir) as topo:
         ports = {name: port for name, port, _ in topo.replicas}
         t0 = time.perf_counter()
-        recs, conns, stats = asyncio.run(_drive(topo.url, sessions, ports))
+        recs, conns, held, stats = asyncio.run(
+            _drive(topo.url, sessions, ports, topo.server_sessions)
+        )
         wall = time.perf_counter() - t0
         rss = {name: round(harness.rss_kb(pid) / 1024, 1) for name, _, pid in topo.replicas}
     time.sleep(0.5)  # HAProxy flushes its log lines as tunnels close
@@ -246,6 +254,7 @@ def run(sessions: int) -> dict:
             bool(r.get("upgrades_valid_cookie")) for r in recs.values()
         ),
         "established_per_replica_port": conns,
+        "haproxy_sessions_per_replica": held,
         "control_without_cookie": {
             "moved_to_other_replica": len(control_moved),
             "moved_and_resumed": sum(bool(r.get("control_resumed")) for r in control_moved),

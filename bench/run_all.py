@@ -316,10 +316,21 @@ def rows_replicas(r: dict) -> list[Row]:
     c = r["control_without_cookie"]
     per = ", ".join(f"{k} {v}" for k, v in sorted(r["sessions_per_replica"].items()))
     conns = ", ".join(f"{k} {v}" for k, v in sorted(r["established_per_replica_port"].items()))
+    held = ", ".join(
+        f"{k} {v}" for k, v in sorted(r.get("haproxy_sessions_per_replica", {}).items())
+    )
     return [
         ("rep.sessions", "sessions through HAProxy", "", r["sessions"], ""),
         ("rep.per", "sessions per replica (X-Replica)", "", per, "both > 0"),
-        ("rep.conns", "open websockets per replica port (/proc/net/tcp)", "", conns, f"= {per}"),
+        (
+            "rep.held",
+            "open sessions per replica while all are held (HAProxy's show stat, scur)",
+            "",
+            held or "—",
+            f"= {per}",
+        ),
+        # the kernel's count also has the idle connections HAProxy keeps for reuse after GET /
+        ("rep.conns", "ESTABLISHED connections per replica port (/proc/net/tcp)", "", conns, ""),
         (
             "rep.stayed",
             "sessions that stayed on their replica",

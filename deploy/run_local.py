@@ -16,8 +16,10 @@ Every process is started here and stopped by its PID.
 from __future__ import annotations
 
 import argparse
+import csv
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -32,8 +34,12 @@ from appserver import HOST, ROOT, AppProcess, free_port, stop_pid, wait_http  # 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 
 
-def local_config(template: str, port: int, replicas: list[tuple[str, int]]) -> str:
-    """``haproxy.cfg`` for this machine: bind ``127.0.0.1:port``, static servers, no resolvers."""
+def local_config(
+    template: str, port: int, replicas: list[tuple[str, int]], stats_socket: Path | None = None
+) -> str:
+    """``haproxy.cfg`` for this machine: bind ``127.0.0.1:port``, static servers, no resolvers;
+    with ``stats_socket``, a read-only admin socket there (``show stat``: each server's open
+    sessions, which ``bench/bench_replicas.py`` reads)."""
     out: list[str] = []
     binds = templates = 0
     skipping = False
@@ -45,7 +51,10 @@ def local_config(template: str, port: int, replicas: list[tuple[str, int]]) -> s
         if text.startswith("resolvers "):
             skipping = True
             continue
-        if text.startswith("bind "):
+        if text == "global" and stats_socket is not None:
+            out.append(line)
+            out.append(f"    stats socket {stats_socket} mode 600 level user")
+        elif text.startswith("bind "):
             binds += 1
             out.append(f"    bind {HOST}:{port}")
         elif text.startswith("server-template "):
@@ -76,6 +85,7 @@ class Topology:
         self.proxy: subprocess.Popen | None = None
         self.proxy_log = self.workdir / "haproxy.log"
         self.config = self.workdir / "haproxy.cfg"
+        self.stats_socket = self.workdir / "haproxy.sock"
 
     @property
     def replicas(self) -> list[tuple[str, int, int]]:
@@ -99,6 +109,7 @@ class Topology:
                 HAPROXY_CFG.read_text(encoding="utf-8"),
                 self.port,
                 [(name, app.port) for name, app in self.apps],
+                self.stats_socket,
             )
             self.config.write_text(cfg, encoding="utf-8")
             subprocess.run([haproxy, "-c", "-q", "-f", str(self.config)], check=True)
@@ -117,6 +128,25 @@ class Topology:
             stop_pid(self.proxy, grace=5)
         for _, app in self.apps:
             app.stop()
+
+    def server_sessions(self, backend: str = "app") -> dict[str, int]:
+        """Each replica's open sessions as HAProxy counts them now (``show stat``'s ``scur``: a
+        websocket is one while its tunnel is open; idle pooled connections are not)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            sock.connect(str(self.stats_socket))
+            sock.sendall(b"show stat\n")
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        lines = data.decode("utf-8", "replace").lstrip("# ").splitlines()
+        rows = csv.DictReader(lines)
+        names = {name for name, _, _ in self.replicas}
+        return {
+            r["svname"]: int(r["scur"] or 0)
+            for r in rows
+            if r.get("pxname") == backend and r.get("svname") in names
+        }
 
     def __enter__(self) -> Topology:
         return self.start()
