@@ -101,8 +101,9 @@ def _assert_inert(page, dialogs: list[str], base_url: str) -> None:  # noqa: ANN
     assert page.locator("iframe[srcdoc], svg[onload]").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     host = urlparse(base_url).netloc
-    for link in page.locator("a").all():
-        href = link.get_attribute("href") or ""
+    # Every link's address in one call (the page has a few dozen links; one call each was 1.5 s
+    # of the hostile walk).
+    for href in page.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href') || '')"):
         parsed = urlparse(href)
         assert parsed.scheme in ("", "http", "https"), href
         assert parsed.netloc in ("", host), href
