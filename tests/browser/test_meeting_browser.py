@@ -272,7 +272,7 @@ def _check_map_fits(page, viewport_shot, size: str, lang: str) -> None:  # noqa:
         assert box["width"] >= 0.85 * vw, box
     else:
         # The rest of the first screen under the page's head (at 1280×720: 400 of 720 px, the
-        # map ending within the screen; test_map_browser checks where it starts and ends).
+        # map ending within the screen; _check_map_first_screen checks where it starts and ends).
         assert box["height"] >= 0.55 * vh, f"map {box['height']:.0f} px high on a {vh} px screen"
 
     points = mv.jitter_duplicates(load_bundle(default_data_dir()).clusters)
