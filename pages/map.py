@@ -39,7 +39,7 @@ def zoom_to(step: int) -> None:
 lang = current_lang()
 # What sits above the map is kept short, so the map starts in the upper part of a 1280×720
 # screen: the count and the intro beside the title, the filters in one row, narrow gaps, the
-# zoom buttons beside the map (tests/browser/test_map_browser.py checks where the map starts).
+# zoom buttons beside the map (tests/browser/test_meeting_browser.py checks where the map starts).
 top = st.container(gap="xsmall")
 with top.container(gap=None):  # no gap under the (zero-height) size probe
     # The map is sized to the screen; a new size mounts a new deck (Streamlit does not reliably

@@ -19,16 +19,16 @@ HERE = Path(__file__).parent
 # Browser modules, longest first (``pytest tests/browser --durations=0``, two workers, summed
 # per module). A module not listed runs after these, before the app and unit tiers.
 SLOW_FIRST = (
-    "test_pages_browser.py",  # every page in both languages with axe; two fresh servers
-    "test_hardening_browser.py",
-    "test_meeting_browser.py",
-    "test_compare_browser.py",
-    "test_present_browser.py",
-    "test_policies_browser.py",
-    "test_map_browser.py",
-    "test_a11y_browser.py",
-    "test_trends_browser.py",
-    "test_heatmap_browser.py",
+    "test_meeting_browser.py",  # 480 s (session 12, two workers, load 4-10)
+    "test_hardening_browser.py",  # 440 s
+    "test_present_browser.py",  # 250 s
+    "test_pages_browser.py",  # 275 s: every page in both languages with axe; two fresh servers
+    "test_map_browser.py",  # 215 s
+    "test_compare_browser.py",  # 205 s
+    "test_a11y_browser.py",  # 130 s
+    "test_policies_browser.py",  # 125 s
+    "test_trends_browser.py",  # 95 s
+    "test_heatmap_browser.py",  # 35 s
 )
 TIERS = ("browser", "app", "unit")
 

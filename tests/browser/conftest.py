@@ -473,13 +473,14 @@ def open_app(base_url: str) -> Callable[..., None]:
 _HAS_PROBE_JS = """() => !!document.querySelector('[class*="st-key-"][class*="viewport"]')"""
 
 
-def _after_resize(pg) -> None:  # noqa: ANN001
+def _after_resize(pg, held: bool = False) -> None:  # noqa: ANN001
     """After a window resize: the app's size probe (components/viewport.py) reports a changed
     size after a 300 ms debounce and the page reruns; wait for that run, if one is asked for, so
     the screenshot shows the settled page and the test's next click does not race it. A page
-    without the probe asks for no run: it waits only until its DOM has been still for 300 ms
-    (charts that redraw at the new size), at most 2 s."""
-    if not pg.evaluate(_HAS_PROBE_JS):
+    without the probe, or with the height held (``held``, see ``_HOLD_HEIGHT_JS``), asks for no
+    run: it waits only until its DOM has been still for 300 ms (charts that redraw at the new
+    size), at most 2 s."""
+    if held or not pg.evaluate(_HAS_PROBE_JS):
         pg.wait_for_timeout(100)
         deadline = time.monotonic() + 2
         while pg.evaluate(_POLL_JS).get("still", 0) < 300 and time.monotonic() < deadline:
@@ -492,9 +493,30 @@ def _after_resize(pg) -> None:  # noqa: ANN001
         _wait_idle(pg)
 
 
+# Test-only, for full-page screenshots: while on, ``window.innerHeight`` keeps the height the
+# window had, so the app's size probe (which reads it when the window is resized) does not hear
+# of a window made as tall as the page for the picture and put back after it: no rerun for that
+# size. The picture shows the layout the reader's screen has (a map sized for that screen, not
+# for one thousands of pixels high) and costs no run. The probe's other measure, its column's
+# width, does not change (only the height does).
+_HOLD_HEIGHT_JS = """(on) => {
+  if (on) {
+    const held = window.innerHeight;
+    window.__atlasHeight = Object.getOwnPropertyDescriptor(window, 'innerHeight') || null;
+    Object.defineProperty(window, 'innerHeight', {get: () => held, configurable: true});
+  } else if (window.__atlasHeight !== undefined) {
+    if (window.__atlasHeight) Object.defineProperty(window, 'innerHeight', window.__atlasHeight);
+    else delete window.innerHeight;
+    delete window.__atlasHeight;
+  }
+}"""
+
+
 @pytest.fixture
 def screenshot() -> Callable[..., Path]:
-    """``screenshot(page, name)``: a full-page PNG in ``tests/artifacts/<name>.png``."""
+    """``screenshot(page, name)``: a full-page PNG in ``tests/artifacts/<name>.png``. The window
+    is made as tall as the page for the picture, unknown to the app (no rerun for that size),
+    then given back its size."""
 
     def _shot(pg, name: str) -> Path:  # noqa: ANN001
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -505,12 +527,17 @@ def screenshot() -> Callable[..., Path]:
             }"""
         )
         size = dict(pg.viewport_size)
-        pg.set_viewport_size({"width": size["width"], "height": min(max(int(height), 800), 6000)})
-        _after_resize(pg)
+        tall = {"width": size["width"], "height": min(max(int(height), 800), 6000)}
         path = ARTIFACTS / f"{name}.png"
-        pg.screenshot(path=str(path), full_page=True)
-        pg.set_viewport_size({"width": size["width"], "height": 1000})
-        _after_resize(pg)
+        pg.evaluate(_HOLD_HEIGHT_JS, True)
+        try:
+            pg.set_viewport_size(tall)
+            _after_resize(pg, held=True)
+            pg.screenshot(path=str(path), full_page=True)
+            pg.set_viewport_size(size)
+            _after_resize(pg, held=True)
+        finally:
+            pg.evaluate(_HOLD_HEIGHT_JS, False)
         return path
 
     return _shot

@@ -49,6 +49,14 @@ def _panel_boxes(page, row: str) -> list[dict]:  # noqa: ANN001
     return sorted((rects.nth(i).bounding_box() for i in range(rects.count())), key=lambda b: b["x"])
 
 
+def _scroll_through(page) -> None:  # noqa: ANN001
+    """Scroll through once so every chart and map has drawn at its final size."""
+    height = page.evaluate("document.body.scrollHeight")
+    for _ in range(0, int(height) + 1000, 800):
+        page.mouse.wheel(0, 800)
+        page.wait_for_timeout(100)
+
+
 def _open(page, base_url, wait_idle, width: int, lang: str, params: dict) -> None:  # noqa: ANN001
     """Open the page and wait for every chart and map (generous timeouts: the machine is shared
     and four maps and a dozen charts take a while to draw under load)."""
@@ -56,22 +64,33 @@ def _open(page, base_url, wait_idle, width: int, lang: str, params: dict) -> Non
     page.goto(f"{base_url}/compare?{urlencode({'lang': lang, **params})}")
     wait_idle(page, timeout_ms=180_000)
     page.wait_for_selector(".js-plotly-plot .bars path", timeout=120_000)
-    # Scroll through once so every chart and map has drawn at its final size.
-    height = page.evaluate("document.body.scrollHeight")
-    for _ in range(0, int(height) + 1000, 800):
-        page.mouse.wheel(0, 800)
-        page.wait_for_timeout(100)
+    _scroll_through(page)
     page.wait_for_selector(".st-key-cmp_row_map #deckgl-overlay", state="attached", timeout=60_000)
     wait_idle(page)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("width", [1280, 1920])
-@pytest.mark.parametrize(("case", "params", "n"), [("two", TWO, 2), ("four", FOUR, 4)])
-def test_columns_align_across_sections(
-    page, base_url, wait_idle, screenshot, lang: str, width: int, case: str, params: dict, n: int
-) -> None:
-    _open(page, base_url, wait_idle, width, lang, params)
+# Every plotly figure is drawn at its container's width (after the window is resized, each
+# redraws at its column's new width).
+_FIGURES_FIT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].every(p => {
+  const svg = p.querySelector('.main-svg');
+  return svg && Math.abs(svg.getBoundingClientRect().width - p.getBoundingClientRect().width) < 2;
+})"""
+
+
+def _resize(page, wait_idle, width: int) -> None:  # noqa: ANN001
+    """The same page at another window width (the compare page has no size probe: no rerun,
+    the columns reflow and every chart and map redraws at its column's new width)."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+    page.wait_for_function(_FIGURES_FIT_JS, timeout=30_000)
+    _scroll_through(page)
+    page.wait_for_function(_FIGURES_FIT_JS, timeout=30_000)
+    wait_idle(page)
+
+
+def _check_columns(page, lang: str, width: int, case: str, n: int, screenshot) -> None:  # noqa: ANN001
+    """Every section's columns aligned, the figure rows' panels inside their columns; the
+    screenshot compare_<case>_<lang>_<width>."""
     assert page.locator('[data-testid="stException"]').count() == 0
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert t("compare.title", lang) in main
@@ -111,6 +130,18 @@ def test_columns_align_across_sections(
     maps = page.locator(".st-key-cmp_row_map [data-testid='stDeckGlJsonChart']")
     assert maps.count() == n
     screenshot(page, f"compare_{case}_{lang}_{width}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("case", "params", "n"), [("two", TWO, 2), ("four", FOUR, 4)])
+def test_columns_align_across_sections(
+    page, base_url, wait_idle, screenshot, lang: str, case: str, params: dict, n: int
+) -> None:
+    """At 1920 px wide, then on the same page load at 1280 (the columns reflow: no rerun)."""
+    _open(page, base_url, wait_idle, 1920, lang, params)
+    _check_columns(page, lang, 1920, case, n, screenshot)
+    _resize(page, wait_idle, 1280)
+    _check_columns(page, lang, 1280, case, n, screenshot)
 
 
 def test_malformed_group_notice_is_literal_and_short(page, open_app, wait_idle) -> None:

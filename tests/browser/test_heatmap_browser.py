@@ -1,11 +1,12 @@
-"""Heatmaps page in a real browser: both charts draw, a click on a cell lists its clusters."""
+"""Heatmaps page in a real browser: both charts draw, a click on a cell lists its clusters.
+A deep link to a cell (its section on screen, its links not cut) is checked at 1280 and 1920 on
+the page loads of ``test_meeting_browser.py::test_screens_at_meeting_viewports``."""
 
 from __future__ import annotations
 
 import pytest
 
 from components.data import load_bundle
-from components.heatmap_charts import cell_links
 from components.i18n import t
 from components.matrices import cell_clusters
 from components.vocab import CONTINENTS, SECTORS
@@ -26,23 +27,6 @@ def _click_cell(page, sector: str, continent: str) -> None:  # noqa: ANN001
     page.mouse.move(x, y)
     page.wait_for_timeout(300)
     page.mouse.click(x, y)
-
-
-# Each of the selected cell's links to the map (the drawn copy: a link with help text has a
-# hidden twin): how wide its label's text is and how wide the label is drawn, and its right edge
-# next to its column's (a label cut at the column's edge, or ellipsised, has text wider than its
-# box).
-_CLIPPED_LINKS_JS = """() => [...document.querySelectorAll(
-        '[data-testid="stMain"] [data-testid="stPageLink"] a')]
-    .filter(a => a.getBoundingClientRect().width > 0)
-    .map(a => {
-        const text = a.querySelector('[data-testid="stMarkdownContainer"]');
-        const label = text ? text.parentElement : a;
-        const column = a.closest('[data-testid="stColumn"], [data-testid="stMain"]');
-        return {text: label.innerText.trim(), scroll: label.scrollWidth, client: label.clientWidth,
-                right: label.getBoundingClientRect().right,
-                edge: column.getBoundingClientRect().right};
-    })"""
 
 
 def _main_text(page) -> str:  # noqa: ANN001
@@ -103,49 +87,3 @@ def test_measure_switch_redraws_with_a_diverging_scale(page, open_app, wait_idle
     assert t("heatmap.explain.lq", "en") in text
     legend = page.locator(".js-plotly-plot").first.locator(".colorbar").text_content() or ""
     assert "≥4" in legend and "1" in legend
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", ["1280", "1920"])
-def test_deep_link_to_a_cell_shows_its_section(
-    sized_page, base_url, wait_idle, viewport_shot, size: str, lang: str
-) -> None:
-    """A shared link with ``?cell=`` opens with the selected cell's heading on screen (it used to
-    leave the window scrolled down to the country heatmap, past the section the link is about),
-    and the cell's clusters listed in full: long names wrap instead of being cut at the column's
-    edge ("… (MedicalMountains) · Ge")."""
-    sector, continent = "biomed", "EU"  # long English names ("… Cluster (MedicalMountains)")
-    page = sized_page(size)
-    page.goto(f"{base_url}/heatmap?lang={lang}&cell={sector}.{continent}")
-    wait_idle(page)
-    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
-    page.wait_for_timeout(1500)  # any late scroll (smooth scrolling, a rerun's) has happened
-    heading_text = t(
-        "heatmap.cell.heading",
-        lang,
-        sector=t(f"sector.{sector}", lang),
-        continent=t(f"continent.{continent}", lang),
-    )
-    heading = page.locator('[data-testid="stMain"] h2', has_text=heading_text).first
-    box = heading.bounding_box()
-    assert box, "the selected cell's heading is not drawn"
-    vh = page.viewport_size["height"]
-    scrolled = page.evaluate(
-        "() => (document.querySelector('[data-testid=\"stMain\"]') || {}).scrollTop || "
-        "window.scrollY"
-    )
-    viewport_shot(page, f"heatmap_deeplink_{size}_{lang}")
-    assert 0 <= box["y"] and box["y"] + box["height"] <= vh, (
-        f"the cell heading is at y={box['y']:.0f} on a {vh} px screen (scrolled {scrolled} px)"
-    )
-
-    links = page.evaluate(_CLIPPED_LINKS_JS)
-    expected = cell_links(load_bundle(), sector, continent, lang)
-    assert len(links) == len(expected), (len(links), len(expected))
-    clipped = [
-        f"{link['text']!r}: text {link['scroll']} px in {link['client']} px, "
-        f"right edge {link['right']:.0f} > column {link['edge']:.0f}"
-        for link in links
-        if link["scroll"] > link["client"] + 1 or link["right"] > link["edge"] + 1
-    ]
-    assert not clipped, clipped[:3]

@@ -1,6 +1,8 @@
 """The map in a real browser, offline: shapes and points drawn, search → click → profile, links.
 
 Screenshots (tests/artifacts): map_zh, map_en, map_profile_zh, map_profile_en, map_hostile.
+Where the map starts on the first screen (1280, 1920, a phone) is checked on the page loads of
+``test_meeting_browser.py::test_screens_at_meeting_viewports``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from components import map_view as mv
 from components.charts import SECTOR_COLORS, hex_to_rgb
 from components.data import default_data_dir, load_bundle
 from components.i18n import t
-from components.matrices import reconciliation
 from tests.browser.conftest import deck_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,9 +180,9 @@ def _label_ink(page) -> dict[str, float]:  # noqa: ANN001
     return ratios
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_map_draws_shapes_and_points_offline(page, open_app, screenshot, lang: str) -> None:
-    open_app(page, "map", lang=lang)
+def _check_drawn_offline(page, lang: str) -> None:  # noqa: ANN001
+    """The plain map: shapes and points drawn offline (ocean, land, at least three sector
+    colours), its legend and the borders' source; no error."""
     canvas = _deck(page)
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300
@@ -198,18 +199,32 @@ def test_map_draws_shapes_and_points_offline(page, open_app, screenshot, lang: s
     assert t("map.legend", lang) in text
     assert "Natural Earth" in text
     assert page.locator('[data-testid="stException"]').count() == 0
-    screenshot(page, f"map_{lang}")
+
+
+def _check_tooltip(page) -> None:  # noqa: ANN001
+    """The English map showing Basel alone: hovering its point shows both names, the country and
+    the sector in the tooltip."""
+    tip = _hover_centre(page)
+    text = tip.inner_text()
+    assert "Basel Health Valley" in text and "巴塞尔健康谷生命科学中心" in text
+    assert "Switzerland" in text and "Pharmaceuticals" in text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_search_click_profile_and_link(
     page, browser, base_url, open_app, wait_idle, screenshot, lang: str
 ) -> None:
+    """One page load: the plain map drawn offline (screenshot map_<lang>), then search, the
+    tooltip (English), a click on the point opens the profile, the copied link."""
     open_app(page, "map", lang=lang)
+    _check_drawn_offline(page, lang)
+    screenshot(page, f"map_{lang}")
     _search(page, wait_idle, lang, "Basel")
     total = len(load_bundle(default_data_dir()).clusters)
     assert t("map.count", lang, shown=1, total=total) in _main_text(page)
     _wait_drawn(page)
+    if lang == "en":
+        _check_tooltip(page)
     _click_centre(page, wait_idle)  # the only point, at the centre of the fitted view
     text = _main_text(page)
     for name in PROFILE[lang]:
@@ -246,14 +261,6 @@ def test_search_click_profile_and_link(
         assert not external, external
     finally:
         context.close()
-
-
-def test_tooltip_on_hover(page, open_app, wait_idle) -> None:
-    open_app(page, "map", lang="en", q="Basel")
-    tip = _hover_centre(page)
-    text = tip.inner_text()
-    assert "Basel Health Valley" in text and "巴塞尔健康谷生命科学中心" in text
-    assert "Switzerland" in text and "Pharmaceuticals" in text
 
 
 # --- hostile data: a separate server on a copy of the data with a hostile name ----------------
@@ -295,76 +302,3 @@ def test_hostile_names_show_as_text(page, hostile_url, wait_idle, screenshot) ->
     page.wait_for_timeout(500)
     assert not dialogs, dialogs
     screenshot(page, "map_hostile")
-
-
-MAP_TOP_MAX = 0.45  # the map starts within this share of the first screen
-MAP_MIN_HEIGHT = 360  # px: at least half a 720 px screen
-MAP_GAP_MAX = 48  # px: the map ends this close to the bottom of the first screen, or closer
-ZOOM_KEYS = ("map_zoom_in", "map_zoom_out", "map_zoom_all")
-
-
-def _zoom_bar_tops(page) -> list[float]:  # noqa: ANN001
-    """The tops of the map's three zoom buttons (equal: one row)."""
-    return [page.locator(f".st-key-{key} button").first.bounding_box()["y"] for key in ZOOM_KEYS]
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("size", ["1280", "1920"])
-def test_map_starts_in_the_upper_part_of_the_first_screen(
-    sized_page, base_url, wait_idle, viewport_shot, size: str, lang: str
-) -> None:
-    """What sits above the map (title, intro, filters, counts) leaves the map in the upper part
-    of the first screen, unscrolled, and the map ends within that screen without a wide gap
-    under it (``map_frame.ABOVE_MAP``); the zoom buttons beside it sit on one row (they
-    wrapped onto two at 1280 in English); the filters, the count, the source line and the note
-    on the unnamed clusters are all still on the page."""
-    page = sized_page(size)
-    page.goto(f"{base_url}/map?lang={lang}")
-    wait_idle(page)
-    canvas = _deck(page)
-    deck_view(page)
-    box = canvas.bounding_box()
-    vh = page.viewport_size["height"]
-    viewport_shot(page, f"map_first_screen_{size}_{lang}")
-    assert page.evaluate("() => window.scrollY") == 0
-    assert box["y"] <= MAP_TOP_MAX * vh, f"the map starts at y={box['y']:.0f} of {vh} px"
-    assert box["height"] >= MAP_MIN_HEIGHT, f"the map is only {box['height']:.0f} px high"
-    tops = _zoom_bar_tops(page)
-    assert max(tops) - min(tops) < 2, f"the zoom buttons wrap: tops {tops}"
-    bottom = box["y"] + box["height"]
-    assert bottom <= vh, f"the map runs {bottom - vh:.0f} px past the first screen"
-    assert vh - bottom <= MAP_GAP_MAX, f"{vh - bottom:.0f} px left free under the map"
-    for key in ("filter.continent", "filter.country", "filter.sector", "filter.search"):
-        label = t(key, lang)
-        assert (
-            page.get_by_text(label, exact=True).count()
-            or page.get_by_role("textbox", name=label).count()
-        ), f"filter {key} is gone"
-    bundle = load_bundle(default_data_dir())
-    text = page.locator('[data-testid="stMain"]').inner_text()
-    total = len(bundle.clusters)
-    assert f"{total}" in text  # the count
-    assert t("map.source_geo", lang) in text.replace("\n", " ")
-    notes = mv.unnamed_notes(reconciliation(bundle), lang)
-    assert notes, "the data has unnamed clusters: the map page says so"
-    for note in notes:
-        assert note in text, note
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_map_head_stacks_on_a_phone(sized_page, base_url, wait_idle, viewport_shot, lang) -> None:
-    """On a phone the count and the intro go under the title, full width (side by side they
-    were squeezed into a narrow, tall column next to it); the zoom buttons sit on one row."""
-    page = sized_page("phone")
-    page.goto(f"{base_url}/map?lang={lang}")
-    wait_idle(page)
-    _deck(page)
-    main = page.locator('[data-testid="stMain"]')
-    title = main.locator("h1").first.bounding_box()
-    total = len(load_bundle(default_data_dir()).clusters)
-    count = main.get_by_text(t("map.count", lang, shown=total, total=total)).first.bounding_box()
-    viewport_shot(page, f"map_head_phone_{lang}")
-    assert count["y"] > title["y"] + title["height"] / 2, (title, count)  # under, not beside
-    assert abs(count["x"] - title["x"]) < 4, (title, count)
-    tops = _zoom_bar_tops(page)
-    assert max(tops) - min(tops) < 2, f"the zoom buttons wrap: tops {tops}"

@@ -8,7 +8,9 @@
    1280×720 and on a 390×844 phone.
 
 Screenshots (tests/artifacts): map_fit_<viewport>_<lang> (5, checked inside
-``test_screens_at_meeting_viewports``, which loads the map at each viewport anyway).
+``test_screens_at_meeting_viewports``, which loads the map at each viewport anyway), and from the
+same page loads map_first_screen_<1280|1920>_<lang> and map_head_phone_<lang> (where the map
+starts; the head on a phone) and heatmap_deeplink_<1280|1920>_<lang> (a cell's deep link).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import pytest
 
 from components import map_view as mv
 from components.data import default_data_dir, load_bundle
+from components.heatmap_charts import cell_links
 from components.i18n import t
+from components.matrices import reconciliation
 from components.registry import DEFAULT_PAGE
 from tests.browser.conftest import (
     _offline_guard,
@@ -268,7 +272,7 @@ def _check_map_fits(page, viewport_shot, size: str, lang: str) -> None:  # noqa:
         assert box["width"] >= 0.85 * vw, box
     else:
         # The rest of the first screen under the page's head (at 1280×720: 400 of 720 px, the
-        # map ending within the screen; test_map_browser checks where it starts and ends).
+        # map ending within the screen; _check_map_first_screen checks where it starts and ends).
         assert box["height"] >= 0.55 * vh, f"map {box['height']:.0f} px high on a {vh} px screen"
 
     points = mv.jitter_duplicates(load_bundle(default_data_dir()).clusters)
@@ -301,8 +305,130 @@ def _check_map_fits(page, viewport_shot, size: str, lang: str) -> None:  # noqa:
     viewport_shot(page, f"map_fit_{size}_{lang}")
 
 
+# --- where the map starts; a cell's deep link (on the viewports' page loads) ---------------------
+
+MAP_TOP_MAX = 0.45  # the map starts within this share of the first screen
+MAP_MIN_HEIGHT = 360  # px: at least half a 720 px screen
+MAP_GAP_MAX = 48  # px: the map ends this close to the bottom of the first screen, or closer
+ZOOM_KEYS = ("map_zoom_in", "map_zoom_out", "map_zoom_all")
+
+
+def _zoom_bar_tops(page) -> list[float]:  # noqa: ANN001
+    """The tops of the map's three zoom buttons (equal: one row)."""
+    return [page.locator(f".st-key-{key} button").first.bounding_box()["y"] for key in ZOOM_KEYS]
+
+
+def _check_map_first_screen(page, viewport_shot, size: str, lang: str) -> None:  # noqa: ANN001
+    """At 1280 and 1920, the map just opened and not scrolled: what sits above the map (title,
+    intro, filters, counts) leaves the map in the upper part of the first screen, and the map
+    ends within that screen without a wide gap under it (``map_frame.ABOVE_MAP``); the zoom
+    buttons beside it sit on one row (they wrapped onto two at 1280 in English); the filters,
+    the count, the source line and the note on the unnamed clusters are all still on the
+    page."""
+    canvas = _canvas(page)
+    deck_view(page)
+    box = canvas.bounding_box()
+    vh = page.viewport_size["height"]
+    viewport_shot(page, f"map_first_screen_{size}_{lang}")
+    assert page.evaluate("() => window.scrollY") == 0
+    assert box["y"] <= MAP_TOP_MAX * vh, f"the map starts at y={box['y']:.0f} of {vh} px"
+    assert box["height"] >= MAP_MIN_HEIGHT, f"the map is only {box['height']:.0f} px high"
+    tops = _zoom_bar_tops(page)
+    assert max(tops) - min(tops) < 2, f"the zoom buttons wrap: tops {tops}"
+    bottom = box["y"] + box["height"]
+    assert bottom <= vh, f"the map runs {bottom - vh:.0f} px past the first screen"
+    assert vh - bottom <= MAP_GAP_MAX, f"{vh - bottom:.0f} px left free under the map"
+    for key in ("filter.continent", "filter.country", "filter.sector", "filter.search"):
+        label = t(key, lang)
+        assert (
+            page.get_by_text(label, exact=True).count()
+            or page.get_by_role("textbox", name=label).count()
+        ), f"filter {key} is gone"
+    bundle = load_bundle(default_data_dir())
+    text = _main_text(page)
+    total = len(bundle.clusters)
+    assert f"{total}" in text  # the count
+    assert t("map.source_geo", lang) in text.replace("\n", " ")
+    notes = mv.unnamed_notes(reconciliation(bundle), lang)
+    assert notes, "the data has unnamed clusters: the map page says so"
+    for note in notes:
+        assert note in text, note
+
+
+def _check_map_head_on_a_phone(page, viewport_shot, lang: str) -> None:  # noqa: ANN001
+    """On a phone the count and the intro go under the title, full width (side by side they
+    were squeezed into a narrow, tall column next to it); the zoom buttons sit on one row."""
+    _canvas(page)
+    main = page.locator('[data-testid="stMain"]')
+    title = main.locator("h1").first.bounding_box()
+    total = len(load_bundle(default_data_dir()).clusters)
+    count = main.get_by_text(t("map.count", lang, shown=total, total=total)).first.bounding_box()
+    viewport_shot(page, f"map_head_phone_{lang}")
+    assert count["y"] > title["y"] + title["height"] / 2, (title, count)  # under, not beside
+    assert abs(count["x"] - title["x"]) < 4, (title, count)
+    tops = _zoom_bar_tops(page)
+    assert max(tops) - min(tops) < 2, f"the zoom buttons wrap: tops {tops}"
+
+
+# Each of the selected cell's links to the map (the drawn copy: a link with help text has a
+# hidden twin): how wide its label's text is and how wide the label is drawn, and its right edge
+# next to its column's (a label cut at the column's edge, or ellipsised, has text wider than its
+# box).
+_CLIPPED_LINKS_JS = """() => [...document.querySelectorAll(
+        '[data-testid="stMain"] [data-testid="stPageLink"] a')]
+    .filter(a => a.getBoundingClientRect().width > 0)
+    .map(a => {
+        const text = a.querySelector('[data-testid="stMarkdownContainer"]');
+        const label = text ? text.parentElement : a;
+        const column = a.closest('[data-testid="stColumn"], [data-testid="stMain"]');
+        return {text: label.innerText.trim(), scroll: label.scrollWidth, client: label.clientWidth,
+                right: label.getBoundingClientRect().right,
+                edge: column.getBoundingClientRect().right};
+    })"""
+
+
+def _check_cell_deep_link(page, viewport_shot, size: str, lang: str, cell: str) -> None:  # noqa: ANN001
+    """A shared link with ``?cell=`` opens with the selected cell's heading on screen (it used to
+    leave the window scrolled down to the country heatmap, past the section the link is about),
+    and the cell's clusters listed in full: long names wrap instead of being cut at the column's
+    edge ("… (MedicalMountains) · Ge"). The heatmap just opened, not scrolled by the test."""
+    sector, continent = cell.split(".")
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
+    page.wait_for_timeout(1500)  # any late scroll (smooth scrolling, a rerun's) has happened
+    heading_text = t(
+        "heatmap.cell.heading",
+        lang,
+        sector=t(f"sector.{sector}", lang),
+        continent=t(f"continent.{continent}", lang),
+    )
+    heading = page.locator('[data-testid="stMain"] h2', has_text=heading_text).first
+    box = heading.bounding_box()
+    assert box, "the selected cell's heading is not drawn"
+    vh = page.viewport_size["height"]
+    scrolled = page.evaluate(
+        "() => (document.querySelector('[data-testid=\"stMain\"]') || {}).scrollTop || "
+        "window.scrollY"
+    )
+    viewport_shot(page, f"heatmap_deeplink_{size}_{lang}")
+    assert 0 <= box["y"] and box["y"] + box["height"] <= vh, (
+        f"the cell heading is at y={box['y']:.0f} on a {vh} px screen (scrolled {scrolled} px)"
+    )
+
+    links = page.evaluate(_CLIPPED_LINKS_JS)
+    expected = cell_links(load_bundle(), sector, continent, lang)
+    assert len(links) == len(expected), (len(links), len(expected))
+    clipped = [
+        f"{link['text']!r}: text {link['scroll']} px in {link['client']} px, "
+        f"right edge {link['right']:.0f} > column {link['edge']:.0f}"
+        for link in links
+        if link["scroll"] > link["client"] + 1 or link["right"] > link["edge"] + 1
+    ]
+    assert not clipped, clipped[:3]
+
+
 # --- screenshots at the meeting-room viewports ----------------------------------------------------
 
+# The cell: long English names ("… Cluster (MedicalMountains)"), for the deep link's check.
 SHOTS = [
     ("overview", {}),
     ("map", {}),
@@ -329,8 +455,10 @@ def test_screens_at_meeting_viewports(
 ) -> None:
     """Every page (and the views with a profile or a cell open) at each viewport, no error;
     viewport and full-page screenshots to look at: screen_<size>_<lang>_<n>[_full]. On the
-    plain map, defect 5: the map fills the screen and shows every cluster
-    (map_fit_<size>_<lang>)."""
+    plain map just opened, where the map starts on the first screen (1280, 1920) or how its head
+    stacks (phone), then defect 5: the map fills the screen and shows every cluster
+    (map_fit_<size>_<lang>). On the heatmap opened with a cell (1280, 1920): the deep link
+    shows that cell's section, its links whole."""
     page = sized_page(size)
     for n, (path, params) in enumerate(SHOTS):
         query = "&".join(f"{k}={v}" for k, v in {"lang": lang, **params}.items())
@@ -342,9 +470,13 @@ def test_screens_at_meeting_viewports(
         if "measure" in params:  # the URL's choice is what the radio shows (not its default)
             assert _checked(page, t(f"heatmap.measure.{params['measure']}", lang))
         viewport_shot(page, f"screen_{size}_{lang}_{n}")
-        if path == "map" and not params:  # 5: sized to the screen, every cluster in view
-            _check_map_fits(page, viewport_shot, size, lang)
+        if path == "map" and not params:
+            if size == "phone":
+                _check_map_head_on_a_phone(page, viewport_shot, lang)
+            else:
+                _check_map_first_screen(page, viewport_shot, size, lang)
+            _check_map_fits(page, viewport_shot, size, lang)  # 5: every cluster in view
+        if "cell" in params and size != "phone":
+            _check_cell_deep_link(page, viewport_shot, size, lang, params["cell"])
         if size != "phone":
-            screen = dict(page.viewport_size)
             screenshot(page, f"screen_{size}_{lang}_{n}_full")
-            page.set_viewport_size(screen)
