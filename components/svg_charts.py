@@ -105,6 +105,13 @@ def _text(
     )
 
 
+def _value(cx: float, cy: float, value: int, color: str) -> str:
+    """A part's number centred at ``cx`` (inside its part, or on its tag after the bar)."""
+    return _text(
+        cx, cy, str(value), VALUE_SIZE, anchor="middle", fill=svg_text(color), class_="value"
+    )
+
+
 def _fits(value: int, width: float) -> bool:
     """Whether ``value``'s number fits inside a part ``width`` wide (with a margin)."""
     return text_width(str(value), VALUE_SIZE) + 6 <= width
@@ -258,17 +265,7 @@ def stacked_bars_svg(
                 f' fill="{svg_text(s.color)}" class="bar"><title>{svg_text(tips[k])}</title></rect>'
             )
             if _fits(v, w):  # else drawn after the bar (or said by the total)
-                parts.append(
-                    _text(
-                        x + w / 2,
-                        cy,
-                        str(v),
-                        VALUE_SIZE,
-                        anchor="middle",
-                        fill=svg_text(s.text_color),
-                        class_="value",
-                    )
-                )
+                parts.append(_value(x + w / 2, cy, v, s.text_color))
             x += w
         # Numbers too wide for their part: after the bar, each on a tag of its part's colour.
         cursor = x0 + max(stacks[i], totals[i]) * scale + OUT_GAP
@@ -280,17 +277,7 @@ def stacked_bars_svg(
                 f' height="{PILL_H}" rx="3" fill="{svg_text(s.color)}" class="pill">'
                 f"<title>{svg_text(tips[k])}</title></rect>"
             )
-            parts.append(
-                _text(
-                    cursor + pw / 2,
-                    cy,
-                    str(v),
-                    VALUE_SIZE,
-                    anchor="middle",
-                    fill=svg_text(s.text_color),
-                    class_="value",
-                )
-            )
+            parts.append(_value(cursor + pw / 2, cy, v, s.text_color))
             cursor += pw + OUT_GAP
         parts.append(
             _text(
