@@ -13,7 +13,7 @@ from components import compare as cmp
 from components import compare_charts as cc
 from components import compare_state as cs
 from components.captions import source_line
-from components.compare_view import MAP_HEIGHT, CompareView
+from components.compare_view import CompareView
 from components.display import download_csv, show_fig
 from components.i18n import Lang, join_list, punct, t
 from components.registry import PAGES
@@ -234,16 +234,17 @@ def policies(v: CompareView, lang: Lang) -> None:
 def maps(v: CompareView, lang: Lang) -> None:
     """A small map of each region's clusters, and the sector legend."""
     section("map", lang)
-    for i, (col, deck) in enumerate(zip(columns("map", len(v.regions)), v.maps, strict=True)):
+    for i, (col, image) in enumerate(zip(columns("map", len(v.regions)), v.maps, strict=True)):
         with col:
             _head(st, v, i)
-            if deck is None:
+            if image is None:
                 _no_clusters(st, v, i, lang)
                 continue
-            st.pydeck_chart(deck, key=f"cmp_map_{i}", height=MAP_HEIGHT, width="stretch")
+            st.html(image)  # an <img> of an SVG drawn on the server (components.svg_map)
     # The legend, then one source line for the row (the maps share it).
     st.html(cc.legend_html(lang))
-    st.caption(v.geo_source)
+    hint = t("compare.map.hint", lang, link=t("compare.link.map", lang))
+    st.caption(f"{hint}\n\n{v.geo_source}")  # one caption: how to read them, then the source
 
 
 def difference(v: CompareView, lang: Lang) -> None:

@@ -13,15 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
-import pydeck as pdk
 
 from components import compare as cmp
 from components import compare_charts as cc
 from components import map_view as mv
+from components import svg_map
 from components.captions import cluster_list_source, source_line
 from components.charts import frozen
 from components.data import Bundle
-from components.geo import fit_view
 from components.i18n import (
     Lang,
     country_name,
@@ -33,6 +32,7 @@ from components.i18n import (
 )
 from components.matrices import source_matrices
 from components.safe import escape_md
+from components.svg_charts import as_image
 
 MAP_HEIGHT = 260
 # The maps' initial views are fitted to the narrowest likely column: the main area is about
@@ -83,7 +83,7 @@ class CompareView:
     industries: tuple[Industries, ...]
     policy_fig: go.Figure | None
     policy_note: str  # the jurisdictions each column counts (markdown, one line per region)
-    maps: tuple[pdk.Deck | None, ...]
+    maps: tuple[str | None, ...]  # each column's map as an <img> (svg_map), None: no clusters
     geo_source: str
     diff_reading: str
     diff_fig: go.Figure | None
@@ -171,22 +171,12 @@ def _similar_lines(similar: pd.DataFrame, lang: Lang) -> tuple[tuple[str, str], 
     )
 
 
-def _map(points: pd.DataFrame, n: int, lang: Lang) -> pdk.Deck | None:
-    if points.empty:
-        return None
-    lat, lon, zoom = fit_view(
-        list(points["x"]),
-        list(points["y"]),
-        width=NOMINAL_ROW_PX // n - COLUMN_GAP_PX,
-        height=MAP_HEIGHT,
-        padding=18,
-        min_zoom=0.0,
-        max_zoom=mv.FIT_MAX_ZOOM,
+def _map(points: pd.DataFrame, name: str, n: int, lang: Lang) -> str | None:
+    """The region's clusters as a map image framed for the narrowest likely column."""
+    svg = svg_map.region_map_svg(
+        points, name, lang, width=NOMINAL_ROW_PX // n - COLUMN_GAP_PX, height=MAP_HEIGHT
     )
-    view = pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom, min_zoom=0, max_zoom=10)
-    # The country shapes by URL, as on the map page: the browser fetches them once from the
-    # app's static route instead of every map carrying its neighbourhood on every rerun.
-    return frozen(mv.build_deck(points, mv.COUNTRIES_URL, lang, view=view))
+    return None if svg is None else as_image(svg, height=MAP_HEIGHT)
 
 
 def compare_view(
@@ -242,7 +232,12 @@ def compare_view(
 
     points = mv.jitter_duplicates(clusters)
     maps = tuple(
-        _map(points[points["cluster_id"].isin(members[r.token]["cluster_id"])], n, lang)
+        _map(
+            points[points["cluster_id"].isin(members[r.token]["cluster_id"])],
+            names[r.token],
+            n,
+            lang,
+        )
         for r in regions
     )
 

@@ -245,6 +245,11 @@ def _merc_y(lat: float) -> float:
     return (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2
 
 
+def merc_xy(lon: float, lat: float) -> tuple[float, float]:
+    """``(x, y)`` in normalised Web Mercator: 0-1 across the world, y down (as deck.gl's)."""
+    return (lon + 180) / 360, _merc_y(lat)
+
+
 def _merc_lat(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp((1 - 2 * y) * math.pi)) - math.pi / 2)
 

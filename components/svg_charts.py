@@ -90,8 +90,8 @@ class Series:
     text_color: str = "#ffffff"
 
 
-def _f(x: float) -> str:
-    """A coordinate, short."""
+def coord(x: float) -> str:
+    """A coordinate, short (one decimal at most)."""
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
@@ -100,7 +100,7 @@ def _text(
 ) -> str:
     extra = "".join(f' {k.strip("_").replace("_", "-")}="{v}"' for k, v in attrs.items())
     return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{_f(size)}" text-anchor="{anchor}"'
+        f'<text x="{coord(x)}" y="{coord(y)}" font-size="{coord(size)}" text-anchor="{anchor}"'
         f' dominant-baseline="central"{extra}>{svg_text(text)}</text>'
     )
 
@@ -194,7 +194,7 @@ def stacked_bars_svg(
         if lx > 0 and lx + w > WIDTH:
             lx, ly = 0.0, ly + LABEL_SIZE * 1.6
         legend.append(
-            f'<rect x="{_f(lx)}" y="{_f(ly - 7)}" width="14" height="14" rx="2"'
+            f'<rect x="{coord(lx)}" y="{coord(ly - 7)}" width="14" height="14" rx="2"'
             f' fill="{svg_text(s.color)}"/>'
         )
         legend.append(_text(lx + 20, ly, s.name, LABEL_SIZE, fill=TEXT_COLOR, class_="legend"))
@@ -221,7 +221,7 @@ def stacked_bars_svg(
         if x + text_width(str(v), TICK_SIZE) / 2 > WIDTH:  # a label the edge would cut
             break
         parts.append(
-            f'<line x1="{_f(x)}" y1="{_f(top_y)}" x2="{_f(x)}" y2="{_f(y_axis)}"'
+            f'<line x1="{coord(x)}" y1="{coord(top_y)}" x2="{coord(x)}" y2="{coord(y_axis)}"'
             f' stroke="{GRID_COLOR if v else AXIS_COLOR}" stroke-width="1"/>'
         )
         parts.append(
@@ -230,7 +230,7 @@ def stacked_bars_svg(
             )
         )
     parts.append(
-        f'<line x1="{_f(x0)}" y1="{_f(y_axis)}" x2="{_f(x1)}" y2="{_f(y_axis)}"'
+        f'<line x1="{coord(x0)}" y1="{coord(y_axis)}" x2="{coord(x1)}" y2="{coord(y_axis)}"'
         f' stroke="{AXIS_COLOR}" stroke-width="1"/>'
     )
     parts.append(
@@ -261,7 +261,8 @@ def stacked_bars_svg(
                 continue
             w = v * scale
             parts.append(
-                f'<rect x="{_f(x)}" y="{_f(cy - BAR_H / 2)}" width="{_f(w)}" height="{BAR_H}"'
+                f'<rect x="{coord(x)}" y="{coord(cy - BAR_H / 2)}" width="{coord(w)}"'
+                f' height="{BAR_H}"'
                 f' fill="{svg_text(s.color)}" class="bar"><title>{svg_text(tips[k])}</title></rect>'
             )
             if _fits(v, w):  # else drawn after the bar (or said by the total)
@@ -273,7 +274,7 @@ def stacked_bars_svg(
             s, v = series[k], series[k].values[i]
             pw = _pill_width(v)
             parts.append(
-                f'<rect x="{_f(cursor)}" y="{_f(cy - PILL_H / 2)}" width="{_f(pw)}"'
+                f'<rect x="{coord(cursor)}" y="{coord(cy - PILL_H / 2)}" width="{coord(pw)}"'
                 f' height="{PILL_H}" rx="3" fill="{svg_text(s.color)}" class="pill">'
                 f"<title>{svg_text(tips[k])}</title></rect>"
             )
@@ -296,7 +297,7 @@ def stacked_bars_svg(
     return Svg(
         "\n".join(
             [
-                f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_f(height)}"'
+                f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {coord(height)}"'
                 f' width="100%" role="img" aria-label="{svg_text(summary)}"'
                 f' font-family="{font}"'
                 f' style="display:block;height:auto;max-width:{MAX_WIDTH_PX}px">',
@@ -314,18 +315,25 @@ IMAGE_CLASS = "svg-chart"  # the <img> of :func:`as_image` (tests and the bench 
 _ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
 
 
-def as_image(svg: Svg) -> str:
+def as_image(svg: Svg, *, height: int | None = None) -> str:
     """``svg`` as one HTML ``<img>`` (the SVG as a ``data:`` URI) for ``st.html``: the browser
     draws it natively. Shown with ``st.markdown(unsafe_allow_html=True)`` the same SVG went
     through the markdown renderer's HTML parser and became React elements: 0.3-0.5 s of the
     browser's main thread on the first page (headless chromium traces, session 12). An image
     runs no script and loads nothing; ``alt`` is the chart's ``aria-label`` (its numbers in
     words), sizing as the inline SVG (its column's width, at most :data:`MAX_WIDTH_PX`). Per-bar
-    hover titles are not shown by an image: every number is drawn on the chart."""
+    hover titles are not shown by an image: every number is drawn on the chart. With ``height``
+    (a map, :mod:`components.svg_map`) the image is its column's width and that tall."""
     found = _ARIA_LABEL.search(svg)
     alt = escape_html(html.unescape(found.group(1))) if found else ""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    # A map (``height`` given) fills its column at that height; the SVG keeps its frame whole.
+    size = (
+        f"width:100%;height:{height}px"
+        if height is not None
+        else f"width:100%;height:auto;max-width:{MAX_WIDTH_PX}px"
+    )
     return (
         f'<img class="{IMAGE_CLASS}" alt="{alt}" src="data:image/svg+xml;base64,{data}"'
-        f' style="display:block;width:100%;height:auto;max-width:{MAX_WIDTH_PX}px">'
+        f' style="display:block;{size}">'
     )

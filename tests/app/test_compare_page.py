@@ -64,6 +64,16 @@ def _panel_titles(chart: dict) -> list[str]:
     return [html.unescape(h[3 : h.index("</b>")]) for h in heads]
 
 
+def _maps(at) -> list[str]:  # noqa: ANN001
+    """The alt text of each map image (components.svg_map, shown through st.html)."""
+    bodies = [e.proto.body for e in at.get("html")]
+    return [
+        html.unescape(re.search(r'alt="([^"]*)"', b).group(1))
+        for b in bodies
+        if "data:image/svg+xml" in b and "height:" in b and "height:auto" not in b
+    ]
+
+
 def _titles(at) -> list[str]:  # noqa: ANN001
     """Every chart's title; a row figure (no title) gives its panels' region names."""
     out = []
@@ -87,7 +97,14 @@ def test_default_is_europe_against_asia(make_app, lang: str) -> None:
     # share, LQ and policies: one figure per row (a panel per region); the difference view
     assert len(at.get("plotly_chart")) == 3 + 1
     assert _titles(at)[:6] == [continent_name(c, lang) for c in ("EU", "AS")] * 3
-    assert len(at.get("deck_gl_json_chart")) == 2
+    maps = _maps(at)
+    assert len(maps) == 2
+    # each map image says what it shows: the region, its named clusters, the first countries
+    assert maps[0].startswith(
+        t("compare.map.alt", lang, name=continent_name("EU", lang), n=55, countries="")
+    )
+    assert t("compare.map.country_n", lang, name=country_name("DEU", lang), n=11) in maps[0]
+    assert not at.get("deck_gl_json_chart")  # no WebGL map on this page
     assert _param(at, "regions") is None and _param(at, "group") is None
     assert not at.warning
     metrics = [(m.label, m.value) for m in at.metric]
@@ -124,7 +141,7 @@ def test_url_restores_regions_and_groups(make_app, lang: str) -> None:
     members = ", " if lang == "en" else "、"
     dach = members.join(country_name(c, lang) for c in ("DEU", "AUT", "CHE"))
     assert any(dach in c.value.replace("\\", "") for c in at.caption)
-    assert len(at.get("deck_gl_json_chart")) == 3
+    assert len(_maps(at)) == 3
     named = [m.value for m in at.metric if m.label == t("compare.metric.named", lang)]
     assert named == ["55", "15", "3"]
     titles = _titles(at)
@@ -175,7 +192,7 @@ def test_add_remove_and_the_four_region_limit(make_app) -> None:
     at.selectbox(key="cmp_add").set_value("DEU").run()
     assert _slots(at) == ["EU", "AS", "NA", "DEU"]
     assert at.selectbox(key="cmp_add").disabled
-    assert len(at.get("deck_gl_json_chart")) == 4
+    assert len(_maps(at)) == 4
     at.button(key="cmp_remove_1").click().run()
     assert _slots(at) == ["EU", "NA", "DEU"]
     assert _param(at, "regions") == "EU,NA,DEU"
@@ -283,7 +300,7 @@ def test_region_without_clusters_gets_messages_not_empty_charts(make_app) -> Non
     # Austria: no share, LQ or map, but EU policies; Oceania: share, LQ and map, no policies.
     # The row figures say so in the empty panel; no difference chart: Austria has no sector
     # mix to compare.
-    assert len(at.get("deck_gl_json_chart")) == 1
+    assert len(_maps(at)) == 1
     oc = continent_name("OC", "en")
     assert _titles(at) == [name, oc] * 3
     panels = _annotations(at).replace("<br>", " ")

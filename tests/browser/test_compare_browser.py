@@ -8,9 +8,11 @@ region's column (panels of one figure are level by construction)."""
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlencode
 
 import pytest
+from PIL import Image
 
 from components.i18n import t
 
@@ -65,8 +67,39 @@ def _open(page, base_url, wait_idle, width: int, lang: str, params: dict) -> Non
     wait_idle(page, timeout_ms=180_000)
     page.wait_for_selector(".js-plotly-plot .bars path", timeout=120_000)
     _scroll_through(page)
-    page.wait_for_selector(".st-key-cmp_row_map #deckgl-overlay", state="attached", timeout=60_000)
+    page.wait_for_function(_MAPS_LOADED_JS, timeout=60_000)
     wait_idle(page)
+
+
+MAP_IMG = ".st-key-cmp_row_map img.svg-chart"  # components.svg_map, shown as an image
+_MAPS_LOADED_JS = f"""() => {{
+  const maps = [...document.querySelectorAll('{MAP_IMG}')];
+  return maps.length > 0 && maps.every(m => m.complete && m.naturalWidth > 0);
+}}"""
+MAP_HEIGHT = 260  # components.compare_view.MAP_HEIGHT
+
+
+def _white_share(png: bytes, x: int) -> float:
+    """The share of pure white pixels in column ``x`` of a screenshot (the page's background)."""
+    with Image.open(io.BytesIO(png)) as im:
+        rgb = im.convert("RGB")
+        col = [rgb.getpixel((x, y)) for y in range(rgb.height)]
+    return sum(p == (255, 255, 255) for p in col) / len(col)
+
+
+def _check_maps(page, columns: list[dict]) -> None:  # noqa: ANN001
+    """Each map fills its column at its height, drawn to its edges: a column wider or narrower
+    than the frame the map was drawn for shows more land and sea, not an empty margin."""
+    maps = page.locator(MAP_IMG)
+    assert maps.count() == len(columns)
+    for i, col in enumerate(columns):
+        img = maps.nth(i)
+        box = img.bounding_box()
+        assert abs(box["x"] - col["x"]) <= TOL and abs(box["width"] - col["width"]) <= TOL
+        assert abs(box["height"] - MAP_HEIGHT) <= TOL
+        png = img.screenshot()
+        for x in (1, int(box["width"]) - 2):
+            assert _white_share(png, x) < 0.5, f"map {i}: an empty margin at x={x}"
 
 
 # Every plotly figure is drawn at its container's width (after the window is resized, each
@@ -127,8 +160,7 @@ def _check_columns(page, lang: str, width: int, case: str, n: int, screenshot) -
             assert panel["width"] > 0.6 * col["width"], f"{row}: a panel is squeezed"
         assert max(p["y"] for p in panels) - min(p["y"] for p in panels) <= TOL, row
 
-    maps = page.locator(".st-key-cmp_row_map [data-testid='stDeckGlJsonChart']")
-    assert maps.count() == n
+    _check_maps(page, _boxes(page, "map"))
     screenshot(page, f"compare_{case}_{lang}_{width}")
 
 

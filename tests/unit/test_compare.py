@@ -587,22 +587,6 @@ def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
     assert colors[0] == cc.COLOR_A and colors[-1] == cc.COLOR_B
 
 
-def test_maps_fetch_the_country_shapes_once(bundle) -> None:  # noqa: ANN001
-    """Each small map names the shapes by the app's static URL (fetched once by the browser, as
-    on the map page) instead of carrying them in its JSON on every rerun."""
-    import json
-
-    from components import compare_view as cv
-    from components import map_view as mv
-
-    view = cv.compare_view(bundle, ("EU", "AS", "USA", "DEU"), (), "en")
-    for deck in view.maps:
-        spec = json.loads(deck.to_json())
-        land = next(layer for layer in spec["layers"] if layer["id"] == mv.LAYER_COUNTRIES)
-        assert land["data"] == mv.COUNTRIES_URL
-        assert len(deck.to_json()) < 40_000, "a small map's JSON carries no shapes"
-
-
 # --- the kept view: text and figures built once, drawn as few elements ----------------------------
 
 
@@ -636,9 +620,10 @@ def test_view_builds_each_columns_text_once(bundle, lang: str) -> None:  # noqa:
     assert shown.shape == view.table.shape and list(shown.columns) == list(view.table.columns)
     assert all(isinstance(x, str) for x in shown.to_numpy().ravel())
     assert shown.iloc[1, 2] == str(view.table.iloc[1, 2])
-    # Every figure and map is frozen: drawn again, it is not serialised again.
+    # Every figure is frozen: drawn again, it is not serialised again; the maps are text.
     figures = [view.share_fig, view.lq_fig, view.policy_fig]
-    assert all(is_frozen(x) for x in [*figures, *view.maps, view.diff_fig])
+    assert all(is_frozen(x) for x in [*figures, view.diff_fig])
+    assert all(isinstance(m, str) and m.startswith("<img ") for m in view.maps)
 
 
 def test_every_selector_option_has_a_label(bundle) -> None:  # noqa: ANN001
