@@ -27,6 +27,7 @@ from components.widgets import (
 DECK_KEY = "map_deck"
 PICK = "map_pick"
 SAME_LISTED = 6  # clusters on the open one's spot listed as buttons (nearest first)
+TABS_KEY = "map_tabs"  # map | table (the table is built only when its tab is open)
 NONCE = "_map_view_nonce"  # button presses: a pressed button re-applies the whole view
 
 
@@ -86,7 +87,10 @@ source = join_list(
     [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)], lang, "clause"
 )
 
-tab_map, tab_table = top.tabs([t("map.tab_map", lang), t("map.tab_table", lang)])
+# Lazy tabs: the table (and the data grid's JavaScript) only when the reader opens its tab.
+tab_map, tab_table = top.tabs(
+    [t("map.tab_map", lang), t("map.tab_table", lang)], key=TABS_KEY, on_change="rerun"
+)
 
 with tab_map:
     if frame.beside:
@@ -229,10 +233,11 @@ with tab_map:
                 )
 
 with tab_table:
-    table = mm.table(bundle, filters, lang)
-    if len(table.frame) > mv.TABLE_LIMIT:
-        st.caption(t("map.table_first", lang, n=mv.TABLE_LIMIT, total=len(table.frame)))
-    st.dataframe(table.shown, hide_index=True, width="stretch")
-    st.caption(t("map.table_caption", lang))
-    download_csv(table.frame, t("map.csv_name", lang), lang, key="map_csv")
-    st.caption(source)
+    if tab_table.open:  # closed: nothing built, nothing sent
+        table = mm.table(bundle, filters, lang)
+        if len(table.frame) > mv.TABLE_LIMIT:
+            st.caption(t("map.table_first", lang, n=mv.TABLE_LIMIT, total=len(table.frame)))
+        st.dataframe(table.shown, hide_index=True, width="stretch")
+        st.caption(t("map.table_caption", lang))
+        download_csv(table.frame, t("map.csv_name", lang), lang, key="map_csv")
+        st.caption(source)

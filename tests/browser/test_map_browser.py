@@ -262,6 +262,15 @@ def test_search_click_profile_and_link(
     finally:
         context.close()
 
+    # The table tab is built when opened (no data grid sent with the map): the one cluster.
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    page.get_by_role("tab", name=t("map.tab_table", lang)).click()
+    page.locator('[data-testid="stDataFrame"]').wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    assert page.get_by_role("button", name=t("common.download_csv", lang)).count() == 1
+    page.get_by_role("tab", name=t("map.tab_map", lang)).click()
+    page.locator("#deckgl-overlay").first.wait_for(state="visible", timeout=30_000)
+
 
 # --- hostile data: a separate server on a copy of the data with a hostile name ----------------
 
