@@ -42,7 +42,7 @@ PAGES: tuple[PageSpec, ...] = (
         "map",
         ":material/public:",
         "explore",
-        params=("continent", "country", "sector", "q", "cluster", "zoom"),
+        params=("continent", "country", "sector", "q", "cluster", "zoom", "tab"),
     ),
     PageSpec(
         "pages/heatmap.py",

@@ -211,6 +211,38 @@ def url_radio(
     return value
 
 
+def url_tabs(
+    name: str,
+    options: Sequence[str],
+    default: str,
+    format_func: Callable[[str], str] = str,
+    container: Any = st,
+) -> tuple[str, Sequence[Any]]:
+    """Tabs over codes, bound to ``?name=code``: ``(open code, tab containers)``. Only the open
+    tab's content needs drawing (``st.tabs(on_change="rerun")``: a switch reruns the page).
+
+    Streamlit keeps the open tab by its label; labels change with the language, so the tabs'
+    key carries the labels (a switch of language starts new tabs, opened at the code kept here).
+    """
+    key = _init(name, urlstate.parse_choice(st.query_params.get(name), options, default))
+    labels = [format_func(o) for o in options]
+    tabs_key = f"{key}_tabs_{'|'.join(labels)}"
+
+    def opened() -> None:
+        label = st.session_state.get(tabs_key)
+        if label in labels:
+            st.session_state[key] = options[labels.index(label)]
+
+    tabs = container.tabs(
+        labels,
+        default=labels[options.index(st.session_state[key])],
+        key=tabs_key,
+        on_change=opened,
+    )
+    sync(name, st.session_state[key], default)
+    return st.session_state[key], tabs
+
+
 def url_multiselect(
     name: str,
     label: str,

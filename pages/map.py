@@ -22,12 +22,13 @@ from components.widgets import (
     set_int,
     url_click,
     url_int,
+    url_tabs,
 )
 
 DECK_KEY = "map_deck"
 PICK = "map_pick"
 SAME_LISTED = 6  # clusters on the open one's spot listed as buttons (nearest first)
-TABS_KEY = "map_tabs"  # map | table (the table is built only when its tab is open)
+VIEWS = ("map", "table")  # the tabs, ?tab=table
 NONCE = "_map_view_nonce"  # button presses: a pressed button re-applies the whole view
 
 
@@ -87,9 +88,9 @@ source = join_list(
     [source_line(lang, ["annex", "table 2-10"]), t("map.source_geo", lang)], lang, "clause"
 )
 
-# Lazy tabs: the table (and the data grid's JavaScript) only when the reader opens its tab.
-tab_map, tab_table = top.tabs(
-    [t("map.tab_map", lang), t("map.tab_table", lang)], key=TABS_KEY, on_change="rerun"
+# Lazy tabs (``?tab=table``): the table and the data grid's JavaScript only when it is open.
+_, (tab_map, tab_table) = url_tabs(
+    "tab", VIEWS, VIEWS[0], lambda v: t(f"map.tab_{v}", lang), container=top
 )
 
 with tab_map:

@@ -198,8 +198,7 @@ def test_table_matches_map_and_downloads(make_app, bundle, lang: str) -> None:
     assert not at.exception
     # The table is built only when its tab is open (no data grid sent with the map).
     assert not at.dataframe and not at.get("download_button")
-    at.session_state["map_tabs"] = t("map.tab_table", lang)
-    at.run()
+    at = make_app(MAP, lang=lang, sector="biomed", tab="table")  # a link to the table
     assert not at.exception
     frame = at.dataframe[0].value
     assert len(frame) == len(_points(at))
@@ -207,6 +206,26 @@ def test_table_matches_map_and_downloads(make_app, bundle, lang: str) -> None:
     assert t("map.col.lead_industry", lang) in frame.columns
     assert set(frame[t("map.col.sector", lang)]) == {t("sector.biomed", lang)}
     assert at.get("download_button"), "no CSV download"
+
+
+def test_the_open_tab_survives_the_language_switch(make_app) -> None:
+    """Streamlit keeps the open tab by its label; the labels change with the language."""
+    at = make_app(MAP, lang="zh", tab="table")
+    assert at.dataframe and t("map.col.sector", "zh") in at.dataframe[0].value.columns
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert not at.exception
+    assert at.dataframe and t("map.col.sector", "en") in at.dataframe[0].value.columns
+    assert _param(at, "tab") == "table" and _param(at, "lang") == "en"
+    assert [tab.label for tab in at.tabs] == [t("map.tab_map", "en"), t("map.tab_table", "en")]
+
+
+def test_unknown_tab_in_a_link_opens_the_map_with_a_notice(make_app) -> None:
+    at = make_app(MAP, lang="en", tab="<b>graph</b>")
+    assert not at.exception
+    assert not at.dataframe and at.get("deck_gl_json_chart")
+    toasts = " ".join(x.value for x in at.toast)
+    assert "tab=" in toasts and escape_md("<b>graph</b>") in toasts  # named literally
+    assert _param(at, "tab") is None
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -268,8 +268,11 @@ def test_search_click_profile_and_link(
     page.locator('[data-testid="stDataFrame"]').wait_for(state="visible", timeout=30_000)
     wait_idle(page)
     assert page.get_by_role("button", name=t("common.download_csv", lang)).count() == 1
+    assert parse_qs(urlparse(page.url).query).get("tab") == ["table"]  # a link opens the table
     page.get_by_role("tab", name=t("map.tab_map", lang)).click()
     page.locator("#deckgl-overlay").first.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    assert "tab" not in parse_qs(urlparse(page.url).query)  # the default is left out
 
 
 # --- hostile data: a separate server on a copy of the data with a hostile name ----------------
