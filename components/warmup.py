@@ -228,7 +228,6 @@ def warm(lang: Lang) -> None:
     mm.shown(bundle, none)
     mm.names(bundle, lang)
     mm.notes(bundle, lang)
-    mm.table(bundle, none, lang)
     mm.sector_counts(bundle, none)
     warm_heatmap(bundle, lang)
 

@@ -15,7 +15,7 @@ from components import memo, warmup
 ROOT = Path(__file__).resolve().parents[2]
 DIRECT = {  # the results warmup.warm computes itself
     "region_options", "option_labels", "compare_view", "drawn", "cluster_ids", "shown",
-    "names", "notes", "table", "sector_counts",
+    "names", "notes", "sector_counts",
     "dataset_matrices", "named_list_source", "main_figure", "main_view_table", "cell_labels",
     "dataset_country_matrix", "country_figure", "country_view_table",
 }  # fmt: skip
@@ -45,7 +45,7 @@ def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute
     memo.clear()
     warmup.warm(lang)
     warmed = _keys()
-    assert {"compare_view", "region_options", "option_labels", "drawn", "table"} <= _names(warmed)
+    assert {"compare_view", "region_options", "option_labels", "drawn"} <= _names(warmed)
     assert {"main_figure", "country_figure", "cell_labels"} <= _names(warmed)
     asked: set = set()
     lookup = memo._lookup
