@@ -297,12 +297,20 @@ def compare_view(
         similar=similar,
         similar_source=cc.basis_source((first.basis, "named"), clusters, lang),
         table=table,
-        table_shown=pa.Table.from_pandas(
-            table.map(lambda x: "" if pd.isna(x) else str(x)), preserve_index=False
-        ),
+        table_shown=_shown_table(table),
         similar_lines=_similar_lines(similar, lang),
         similar_names={str(c): escape_md(country_name(str(c), lang)) for c in similar["country"]},
     )
+
+
+def _shown_table(table: pd.DataFrame) -> pa.Table:
+    """The comparison table as the page shows it (``st.table``, which renders markdown): every
+    cell and heading as escaped text, a section's name on its first row only."""
+    shown = table.map(lambda x: "" if pd.isna(x) else escape_md(str(x)))
+    section = shown.columns[0]
+    shown[section] = shown[section].where(shown[section] != shown[section].shift(), "")
+    shown.columns = [escape_md(str(c)) for c in shown.columns]
+    return pa.Table.from_pandas(shown, preserve_index=False)
 
 
 def region_options(

@@ -105,6 +105,9 @@ def test_default_is_europe_against_asia(make_app, lang: str) -> None:
     )
     assert t("compare.map.country_n", lang, name=country_name("DEU", lang), n=11) in maps[0]
     assert not at.get("deck_gl_json_chart")  # no WebGL map on this page
+    # the comparison table: a static table (no data grid), one column per region
+    assert not at.dataframe and len(at.table) == 1
+    assert at.table[0].value.shape[1] == 2 + 2
     assert _param(at, "regions") is None and _param(at, "group") is None
     assert not at.warning
     metrics = [(m.label, m.value) for m in at.metric]

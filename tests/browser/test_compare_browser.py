@@ -161,6 +161,12 @@ def _check_columns(page, lang: str, width: int, case: str, n: int, screenshot) -
         assert max(p["y"] for p in panels) - min(p["y"] for p in panels) <= TOL, row
 
     _check_maps(page, _boxes(page, "map"))
+    # The comparison table as text: every region's heading, markdown characters shown literally.
+    table = page.locator('[data-testid="stTable"]')
+    assert table.count() == 1
+    text = table.inner_text()
+    assert "\\" not in text and t("compare.table.section", lang) in text
+    assert t("compare.table.named", lang) in text
     screenshot(page, f"compare_{case}_{lang}_{width}")
 
 
