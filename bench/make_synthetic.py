@@ -58,7 +58,7 @@ MARKER = "SYNTHETIC.json"
 def _anchors(clusters: pd.DataFrame, shapes: dict) -> pd.DataFrame:
     """Distinct city-level places of the real data that lie inside their country's shape."""
     city = clusters[clusters["geo_precision"] == "city"]
-    cols = ["continent", "country", "lat", "lon", "place_en"]
+    cols = ["continent", "country", "lat", "lon", "place_en", "place_zh"]
     places = city[cols].drop_duplicates(["country", "lat", "lon"]).reset_index(drop=True)
     keep = [
         iso not in shapes
@@ -124,6 +124,7 @@ def synthetic_clusters(n: int, seed: int = SEED) -> pd.DataFrame:
         rows = np.flatnonzero(which == a)
         lat[rows], lon[rows] = _positions(anchors.iloc[a], rows.size, rng, shapes, boxes)
     place = anchors["place_en"].to_numpy()[which]
+    place_zh = anchors["place_zh"].to_numpy()[which]
     nums = [f"{i:06d}" for i in range(1, n + 1)]
     return pd.DataFrame(
         {
@@ -141,6 +142,7 @@ def synthetic_clusters(n: int, seed: int = SEED) -> pd.DataFrame:
             "lon": np.round(lon, 5),
             "geo_precision": "city",
             "place_en": [f"SYNTHETIC point near {p}" for p in place],
+            "place_zh": [f"SYNTHETIC 靠近{p}的合成点位" for p in place_zh],
             "source_ref": SOURCE_REF,
             "derived_fields": "",  # nothing inferred: every field is synthetic and says so
         }

@@ -1,7 +1,7 @@
 """Filters and search over the named clusters: the frozen ``Filters``. No ``st.*``.
 
 Search is literal (no regex): after NFKC normalisation and case folding, every word of the query
-(``basel health``) must appear in a cluster's text: its names, lead industries, place, country
+(``basel health``) must appear in a cluster's text: its names, lead industries, places, country
 (``Switzerland``, ``瑞士``) and the names of its organisations, in either language.
 """
 
@@ -38,9 +38,9 @@ def normalize_text(text: object) -> str:
 
 
 def search_index(clusters: pd.DataFrame, organizations: pd.DataFrame) -> pd.Series:
-    """Per ``cluster_id``, the searchable text: names, lead industries, place, country names in
+    """Per ``cluster_id``, the searchable text: names, lead industries, places, country names in
     both languages, organisation names."""
-    cols = ["name_zh", "name_en", "lead_industry_zh", "lead_industry_en", "place_en"]
+    cols = ["name_zh", "name_en", "lead_industry_zh", "lead_industry_en", "place_en", "place_zh"]
     if clusters.empty:  # an empty list (e.g. a header-only file): an empty index of text
         return pd.Series([], index=pd.Index([], name="cluster_id"), dtype=object, name="search")
     own = clusters.set_index("cluster_id")[[c for c in cols if c in clusters]]

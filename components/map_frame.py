@@ -22,6 +22,7 @@ import pandas as pd
 
 from components.geo import TILE_SIZE, fit_view, label_points
 from components.i18n import Lang, country_name
+from components.places import head, places
 
 FIT_PADDING = 28  # px kept free around the fitted points: a dot, its ring and a margin
 MIN_ZOOM = -1.5  # a phone shows the whole world below zoom 0
@@ -279,19 +280,23 @@ def _row(text: str, lon: float, lat: float, offset: tuple[float, float]) -> dict
 
 
 def city_name(place: object) -> str:
-    """The place name a cluster's ``place_en`` starts with ("Suwon (capital of …)" → "Suwon")."""
-    return str(place).split(",")[0].split("(")[0].strip()
+    """The place name a cluster's ``place_<lang>`` starts with ("Suwon (capital of …)" →
+    "Suwon", "慕尼黑（巴伐利亚州首府）" → "慕尼黑"): :func:`components.places.head`."""
+    return head(place)
 
 
-def _city_labels(placer: _Placer, points: pd.DataFrame, skip: str) -> list[dict]:
-    """Place names of ``points`` beside their dots (below, above, right, left: the first that is
-    free), the places with the most clusters first; ``skip`` (the open cluster's name, shown in
-    its box) is not repeated."""
+def _city_labels(placer: _Placer, points: pd.DataFrame, skip: str, lang: Lang) -> list[dict]:
+    """Place names of ``points`` in ``lang`` beside their dots (below, above, right, left: the
+    first that is free), the places with the most clusters first; ``skip`` (the open cluster's
+    name, shown in its box) is not repeated."""
     firsts: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}
-    cols = ("cluster_id", "geo_precision", "place_en", "x", "y")
-    found = sorted(zip(*(points[c].tolist() for c in cols), strict=True), key=lambda r: r[0])
-    for _id, precision, place, x, y in found:  # by cluster_id: the first one's spot is kept
+    cols = ("cluster_id", "geo_precision", "x", "y")
+    found = sorted(
+        zip(*(points[c].tolist() for c in cols), places(points, lang).tolist(), strict=True),
+        key=lambda r: r[0],
+    )
+    for _id, precision, x, y, place in found:  # by cluster_id: the first one's spot is kept
         if precision == "country":
             continue
         name = city_name(place)
@@ -377,7 +382,7 @@ def place_labels(
     _obstacles(placer, obstacles, selected)
     rows = []
     if cities and view.zoom >= CITY_LABEL_ZOOM and not points.empty:
-        rows += _city_labels(placer, points, selected[2] if selected else "")
+        rows += _city_labels(placer, points, selected[2] if selected else "", lang)
     rows += _country_labels(placer, countries, lang, first=first)
     return rows
 
@@ -394,12 +399,13 @@ def country_labels(
     return _country_labels(_Placer(view, frame), countries, lang, first=first)
 
 
-def city_labels(points: pd.DataFrame, view: View, frame: MapFrame) -> list[dict]:
-    """Place names of the shown clusters beside their dots, from :data:`CITY_LABEL_ZOOM` on
-    (clear of the dots, not of country names: :func:`place_labels` does both)."""
+def city_labels(points: pd.DataFrame, lang: Lang, view: View, frame: MapFrame) -> list[dict]:
+    """Place names of the shown clusters in ``lang`` beside their dots, from
+    :data:`CITY_LABEL_ZOOM` on (clear of the dots, not of country names: :func:`place_labels`
+    does both)."""
     if view.zoom < CITY_LABEL_ZOOM or points.empty:
         return []
     placer = _Placer(view, frame)
     dots = [(float(x), float(y), DOT_PX) for x, y in zip(points["x"], points["y"], strict=True)]
     _obstacles(placer, dots, None)
-    return _city_labels(placer, points, "")
+    return _city_labels(placer, points, "", lang)

@@ -34,6 +34,7 @@ from components.i18n import (
 )
 from components.map_frame import CITY_LABEL_PX as LABEL_PX
 from components.map_frame import SELECTED_NAME_DY, SELECTED_NAME_PX
+from components.places import places
 from components.safe import deck_text, escape_html
 from components.sources import cite
 
@@ -656,7 +657,7 @@ def table_frame(clusters: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             col("sector"): clusters["sector"].map(lambda s: sector_name(s, lang)),
             col("lead_industry"): clusters[ind],
             col("field_zh"): clusters["field_zh"],
-            col("place"): clusters["place_en"],
+            col("place"): places(clusters, lang),
             col("precision"): clusters["geo_precision"].map(
                 lambda p: t(f"map.precision.{p}", lang)
             ),

@@ -20,6 +20,7 @@ from components.i18n import (
     sector_name,
     t,
 )
+from components.places import place_text
 from components.safe import escape_html, is_blank
 from components.sources import cite
 from components.vocab import jurisdictions
@@ -42,14 +43,17 @@ DERIVED_LABELS: dict[str, str] = {
     "lead_industry_zh": "map.profile.lead_industry_zh",
     "lead_industry_en": "map.profile.lead_industry_en",
     "place_en": "map.col.place",
+    "place_zh": "map.col.place",
     "name_en": "map.col.name_en",
 }
-# Markers in the English name and the place that data/README.md documents.
+# Markers in the English name and the place (in either language) that data/README.md documents;
+# a note is shown once however many of its markers match.
 MARKERS: dict[str, tuple[str, str]] = {
     "probable identification": ("name_en", "map.profile.note_identification"),
     "not identified": ("name_en", "map.profile.note_not_identified"),
     "(translation)": ("name_en", "map.profile.note_translation"),
     "(inferred": ("place_en", "map.profile.note_place_inferred"),
+    "（推断": ("place_zh", "map.profile.note_place_inferred"),
 }
 
 
@@ -127,11 +131,8 @@ def honesty_notes(c: dict, lang: Lang) -> list[str]:
     """Plain-text notes on what in this row is ours rather than the report's: an identification
     or a translation (markers in ``name_en``), an inferred place, fields derived from a table
     title (``derived_fields``)."""
-    notes = [
-        t(key, lang)
-        for marker, (column, key) in MARKERS.items()
-        if marker in str(c.get(column) or "")
-    ]
+    keys = [key for marker, (column, key) in MARKERS.items() if marker in str(c.get(column) or "")]
+    notes = [t(key, lang) for key in dict.fromkeys(keys)]
     if c.get("geo_precision") == "country":
         notes.append(t("map.profile.note_country_only", lang))
     derived = [f for f in derived_fields(c) if f in DERIVED_LABELS]
@@ -162,7 +163,7 @@ def _facts(c: dict, lang: Lang) -> list[tuple[str, object]]:
         (t("map.col.field_zh", lang), c.get("field_zh")),
         (t("map.profile.lead_industry_zh", lang), c.get("lead_industry_zh")),
         (t("map.profile.lead_industry_en", lang), c.get("lead_industry_en")),
-        (t("map.col.place", lang), c.get("place_en")),
+        (t("map.col.place", lang), place_text(c, lang)),
         (
             t("map.col.precision", lang),
             None if is_blank(precision) else t(f"map.precision.{precision}", lang),

@@ -165,6 +165,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "lon": _float(_range(-180, 180, "must be a longitude in [-180, 180]")),
             "geo_precision": _text(_one_of(GEO_PRECISIONS)),
             "place_en": _text(),
+            # our translation of place_en; may be empty (then place_en is shown), and an uploaded
+            # file may leave the column out (components.upload.OPTIONAL_COLUMNS)
+            "place_zh": _text(required=False),
             "source_ref": _text(SOURCE_REF),
             # ';'-list of the columns derived rather than transcribed (empty for annex rows)
             "derived_fields": _text(

@@ -49,6 +49,9 @@ NAME_LIMIT = 60  # characters of the uploaded file's name kept
 TABLE = "clusters"
 XLSX_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Columns an uploaded file may leave out (files made before they existed): each is added empty,
+# with a warning. An empty ``place_zh`` shows ``place_en`` (``components.places``).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("place_zh",)
 
 
 @functools.cache
@@ -298,7 +301,14 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
     raw = table.frame.reset_index(drop=True)
     rows = len(raw)
     problems: list[Problem] = []
-    missing = [c for c in columns() if c not in raw.columns]
+    absent = [c for c in OPTIONAL_COLUMNS if c not in raw.columns]
+    for column in absent:
+        problems.append(
+            Problem(file, "optional_column", "this optional column is missing (left empty)",
+                    column=column, warning=True)
+        )  # fmt: skip
+    full = raw.assign(**dict.fromkeys(absent, ""))  # what is checked; ``raw`` as uploaded
+    missing = [c for c in columns() if c not in full.columns]
     for column in missing:
         problems.append(
             Problem(file, "missing_column", "this required column is missing", column=column)
@@ -314,7 +324,7 @@ def validate_clusters(table: Table, base: Bundle, mode: Mode, file_name: str) ->
         problems.append(_problem(file, "no_rows", "the file has a header but no data rows"))
         return _fatal(file, rows, problems, raw)
 
-    text = raw[list(columns())].astype(str)
+    text = full[list(columns())].astype(str)
     typed, found = convert_numbers(text, TABLE)
     seen = {(p.row, p.column) for p in found}
     found += [p for p in schema_problems(TABLE, typed) if (p.row, p.column) not in seen]

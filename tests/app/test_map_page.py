@@ -142,6 +142,10 @@ def test_cluster_link_opens_profile(make_app, lang: str, names: list[str]) -> No
     assert t("map.role.lead_enterprise", lang) in html
     assert t("map.profile.policies", lang) in html
     assert ("报告附表第 78 行" if lang == "zh" else "report annex, row 78") in html
+    # The place in the reader's language (a cell of its own: the names contain it too).
+    place = {"zh": "巴塞尔", "en": "Basel"}
+    assert f">{place[lang]}</td>" in html
+    assert f">{place['en' if lang == 'zh' else 'zh']}</td>" not in html
     ring = _layer(at, mv.LAYER_SELECTED)
     assert len(ring) == 1 and ring[0]["y"] == pytest.approx(47.56, abs=0.01)
     assert at.selectbox(key="map_pick").value == BASEL
@@ -205,6 +209,12 @@ def test_table_matches_map_and_downloads(make_app, bundle, lang: str) -> None:
     assert t("map.col.name_zh", lang) in frame.columns
     assert t("map.col.lead_industry", lang) in frame.columns
     assert set(frame[t("map.col.sector", lang)]) == {t("sector.biomed", lang)}
+    # The place column in the reader's language: place_zh in Chinese ("慕尼黑，巴伐利亚州").
+    shown = bundle.clusters.set_index("cluster_id").loc[frame[t("map.col.cluster_id", lang)]]
+    assert frame[t("map.col.place", lang)].tolist() == shown[f"place_{lang}"].tolist()
+    assert {"zh": "慕尼黑，巴伐利亚州", "en": "Munich, Bavaria"}[lang] in set(
+        frame[t("map.col.place", lang)]
+    )
     assert at.get("download_button"), "no CSV download"
 
 

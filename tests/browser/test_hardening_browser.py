@@ -60,6 +60,7 @@ def _hostile_csv(path: Path) -> Path:
             lead_industry_zh=f"{zh} 产业",
             lead_industry_en="javascript:alert(1) <b>bold</b> @@=console",
             place_en="<svg onload=alert(1)> https://evil.example",
+            place_zh="<svg onload=alert(2)> 地点 https://evil.example",
             lat=lat,
             lon=lon,
             source_ref="table 2-10",

@@ -8,6 +8,7 @@ Where the map starts on the first screen (1280, 1920, a phone) is checked on the
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests.browser.conftest import deck_view
 ROOT = Path(__file__).resolve().parents[2]
 BASEL = "basel-health-valley"
 HOSTILE = "<img src=x onerror=alert(1)>"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 PROFILE = {"zh": ("诺华", "罗氏", "巴塞尔健康谷生命科学中心"), "en": ("Novartis", "Roche")}
 
 
@@ -201,6 +203,29 @@ def _check_drawn_offline(page, lang: str) -> None:  # noqa: ANN001
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def _label_texts(page, want: str, timeout_s: float = 10) -> list[str]:  # noqa: ANN001
+    """The base map's names as drawn (the deck's ``labels`` layer), once ``want`` is among them
+    (the labels arrive with the searched view), else as they are after ``timeout_s``."""
+    deck_view(page)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        drawn = page.evaluate(LABEL_INK_JS, [mv.LAND_RGB, REF_HALO_RGBA])
+        texts = [label["text"] for label in (drawn or {}).get("labels", [])]
+        if want in texts or time.monotonic() > deadline:
+            return texts
+        page.wait_for_timeout(250)
+
+
+def _check_place_names(page, lang: str) -> None:  # noqa: ANN001
+    """The map showing Basel alone (nothing open) names the city beside its dot in the reader's
+    language (``place_zh``: 巴塞尔, not Basel), and every Chinese name is Chinese."""
+    city = {"zh": "巴塞尔", "en": "Basel"}[lang]
+    texts = _label_texts(page, city)
+    assert city in texts, texts
+    if lang == "zh":
+        assert all(CJK.search(x) and not re.search("[A-Za-z]", x) for x in texts), texts
+
+
 def _check_tooltip(page) -> None:  # noqa: ANN001
     """The English map showing Basel alone: hovering its point shows both names, the country and
     the sector in the tooltip."""
@@ -223,6 +248,7 @@ def test_search_click_profile_and_link(
     total = len(load_bundle(default_data_dir()).clusters)
     assert t("map.count", lang, shown=1, total=total) in _main_text(page)
     _wait_drawn(page)
+    _check_place_names(page, lang)
     if lang == "en":
         _check_tooltip(page)
     _click_centre(page, wait_idle)  # the only point, at the centre of the fitted view

@@ -4,6 +4,7 @@ and the clusters layer's id that keeps a click about the point under the pointer
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -14,6 +15,7 @@ from components.data import default_data_dir, load_bundle
 from components.filters import Filters
 from components.geo import country_polygons, label_points, load_countries, point_in_polygons
 from components.i18n import country_name
+from components.places import places
 from components.urlstate import parse_int
 
 # What the browser reports at the viewports the meeting-room users tried (content width with
@@ -140,15 +142,23 @@ def _pixels_for(rows, view, frame):  # noqa: ANN001, ANN202
     return _pixels(frame_points, view, frame)
 
 
-def test_city_labels_only_when_zoomed_in(points) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_city_labels_only_when_zoomed_in(points, lang: str) -> None:
     frame = mf.map_frame(SIZES["1920"])
     world = mf.view_state(points["x"], points["y"], frame)
-    assert mf.city_labels(points, world, frame) == []
+    assert mf.city_labels(points, lang, world, frame) == []
     europe = points[points["continent"] == "EU"]
     close = mf.view_state(europe["x"], europe["y"], frame, step=3)
-    rows = mf.city_labels(europe, close, frame)
-    assert rows and all(r["text"] and "," not in r["text"] for r in rows)
+    rows = mf.city_labels(europe, lang, close, frame)
+    assert rows and all(r["text"] and not set(",，(（") & set(r["text"]) for r in rows)
     assert len({r["text"] for r in rows}) == len(rows)  # each place once
+    texts = {r["text"] for r in rows}
+    # The place names are the reader's: Chinese in Chinese (no Latin letters), English in English.
+    heads = {lg: {mf.city_name(p) for p in europe[f"place_{lg}"]} for lg in ("zh", "en")}
+    other = "en" if lang == "zh" else "zh"
+    assert texts <= heads[lang] and not texts & heads[other], texts
+    if lang == "zh":
+        assert not [x for x in texts if re.search("[A-Za-z]", x)], texts
 
 
 def test_text_layer_draws_cjk_offline() -> None:
@@ -235,7 +245,10 @@ def test_base_map_labels_keep_clear_of_clusters_and_each_other(
     texts = {r["text"] for r in rows}
     if size == "1920":  # North Korea in view, by its short name (not 朝鲜民主主义人民共和国)
         assert {"zh": "朝鲜", "en": "North Korea"}[lang] in texts, texts
-    assert all(len(t) <= 4 for t in texts if ord(t[0]) >= 0x2E80), texts
+    cities = {mf.city_name(p) for p in places(mm.shown(bundle, KOREA), lang)}
+    assert texts & cities, texts  # the places are named, in the reader's language
+    countries = texts - cities  # by their short names
+    assert all(len(t) <= 4 for t in countries if ord(t[0]) >= 0x2E80), texts
     boxes = []
     for r in rows:
         size_px = r.get("size", mf.COUNTRY_LABEL_PX)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from components.data import load_bundle, schema_problems
 from components.export import csv_bytes, xlsx_bytes
+from components.i18n import t
 from components.upload import (
     COLUMNS,
     MAX_BYTES,
@@ -27,7 +28,9 @@ from components.upload import (
 )
 
 BUNDLE = load_bundle()
-FREE_TEXT = ("name_zh", "name_en", "lead_industry_zh", "lead_industry_en", "field_zh", "place_en")
+FREE_TEXT = (
+    "name_zh", "name_en", "lead_industry_zh", "lead_industry_en", "field_zh", "place_en", "place_zh"
+)  # fmt: skip
 CONSTRAINED_TEXT = {  # column -> the error a free-text payload gets there
     "cluster_id": "slug",
     "continent": "vocab",
@@ -172,6 +175,12 @@ CATALOGUE: dict[str, Case] = {
         fatal=True,
         errors={"missing_column"},
     ),
+    "file made before place_zh": case(
+        lambda: to_csv(good_rows(), header=[c for c in COLUMNS if c != "place_zh"]).encode(),
+        valid=3,
+        warnings={"optional_column"},
+    ),
+    "blank place_zh": case(lambda: changed(place_zh=""), valid=3),
     "extra column ignored": case(
         lambda: to_csv(
             [{**r, "notes": "x"} for r in good_rows()], header=[*COLUMNS, "notes"]
@@ -342,6 +351,33 @@ def test_merge_add_and_replace() -> None:
     assert bundle.clusters is not replaced.clusters  # a fresh copy for every page
     assert bundle.policies is BUNDLE.policies
     assert dict(bundle.clusters.dtypes) == dict(BUNDLE.clusters.dtypes)
+
+
+def test_a_file_without_place_zh_shows_place_en() -> None:
+    """An upload made before ``place_zh`` existed: its rows are used, with a warning naming the
+    column; their ``place_zh`` is empty and every page shows ``place_en`` instead."""
+    from components.map_view import table_frame
+    from components.places import places
+    from components.profile import _facts
+
+    header = [c for c in COLUMNS if c != "place_zh"]
+    rows = good_rows()
+    rows[2]["lat"] = "x"  # one invalid row: its download keeps the columns as uploaded
+    report = validate_clusters(read_upload(to_csv(rows, header=header).encode(), "old.csv"),
+                               BUNDLE, "replace", "old.csv")  # fmt: skip
+    (warning,) = [p for p in report.warnings if p.code == "optional_column"]
+    assert warning.column == "place_zh" and warning.row is None
+    assert list(report.invalid.columns) == ["row", *header]
+    data = merge(report, BUNDLE, "replace")
+    assert data is not None
+    clusters = data.apply(BUNDLE).clusters
+    assert (clusters["place_zh"] == "").all()
+    english = [r["place_en"] for r in rows[:2]]
+    assert places(clusters, "zh").tolist() == english
+    place = t("map.col.place", "zh")
+    assert table_frame(clusters, "zh")[place].tolist() == english
+    facts = dict(_facts(clusters.iloc[0].to_dict(), "zh"))
+    assert facts[place] == english[0]
 
 
 def test_exported_files_round_trip_through_the_upload() -> None:
