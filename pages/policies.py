@@ -23,6 +23,7 @@ from components.widgets import (
 
 CHART_KEY = "pol_timeline"
 PICK = "pol_pick"
+TAB_KEY = "pol_tab"  # the open tab (chart or table): the table is drawn only when open
 JURISDICTION_KEY = "url_jurisdiction"  # the session key url_multiselect binds ?jurisdiction= to
 
 lang = current_lang()
@@ -92,7 +93,12 @@ if not shown_ids:
 timeline_source = info.timeline_source
 table = view.table
 
-tab_chart, tab_table = st.tabs([t("policies.tab_chart", lang), t("policies.tab_table", lang)])
+# The table tab is drawn only while it is open (a click on it reruns the page): the chart tab is
+# the one shown first, and a table nobody opens cost every rerun its conversion and the first
+# visit the browser's data grid.
+tab_chart, tab_table = st.tabs(
+    [t("policies.tab_chart", lang), t("policies.tab_table", lang)], key=TAB_KEY, on_change="rerun"
+)
 with tab_chart:
     show_fig(
         view.figure,
@@ -107,11 +113,12 @@ with tab_chart:
     st.caption(t("policies.chart.marker_note", lang))
     if view.hidden:
         st.caption(f":material/info: {t('policies.chart.hidden', lang, n=view.hidden)}")
-with tab_table:
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("policies.table_caption", lang))
-    download_csv(table, t("policies.csv_name", lang), lang, key="pol_table_csv")
-    st.caption(timeline_source)
+if tab_table.open:
+    with tab_table:
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(t("policies.table_caption", lang))
+        download_csv(table, t("policies.csv_name", lang), lang, key="pol_table_csv")
+        st.caption(timeline_source)
 
 # --- details of the open policy -----------------------------------------------------------------
 names = info.names
