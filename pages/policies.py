@@ -193,13 +193,16 @@ else:
         else:
             st.caption(t("policies.detail.map_none", lang, place=place))
         section = found.section
-        st.markdown(f"**{t('policies.detail.region', lang)}**")
+        region = f"**{t('policies.detail.region', lang)}**"
         if section is None:
+            st.markdown(region)
             st.caption(t("policies.detail.no_region", lang))
         else:
-            st.markdown(escape_md(section[f"title_{lang}"]))
-            st.caption(escape_md(section[f"summary_{lang}"]))
-            st.caption(source_line(lang, [section["source_ref"]]))
+            st.markdown(f"{region}\n\n{escape_md(section[f'title_{lang}'])}")
+            st.caption(
+                f"{escape_md(section[f'summary_{lang}'])}\n\n"
+                + source_line(lang, [section["source_ref"]])
+            )
 
 # --- chapter 4: regional sections, each linked to its lanes -------------------------------------
 st.divider()
@@ -209,11 +212,14 @@ panels = memo(pv.regional_panels, lang)
 for col, panel in zip(st.columns(max(len(panels), 1)), panels, strict=False):
     section = panel.section
     with col.container(border=True):
-        st.markdown(f"**{escape_md(continent_name(section['continent'], lang))}**")
-        st.markdown(escape_md(section[f"title_{lang}"]))
-        st.caption(escape_md(section[f"summary_{lang}"]))
+        # One element per block of text (each element costs every rerun; paragraphs look alike)
+        st.markdown(
+            f"**{escape_md(continent_name(section['continent'], lang))}**\n\n"
+            + escape_md(section[f"title_{lang}"])
+        )
+        summary = escape_md(section[f"summary_{lang}"])
+        st.caption(f"{summary}\n\n{panel.count_text}" if panel.codes else summary)
         if panel.codes:
-            st.caption(panel.count_text)
             st.button(
                 t("policies.region.show", lang),
                 key=f"pol_region_{section['section_id']}",
