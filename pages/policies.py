@@ -84,7 +84,9 @@ if raw_policy and raw_policy not in ids:
     st.warning(t("policies.bad_policy", lang, value=escape_md(raw_policy[:60])), icon="⚠️")
 
 layout = memo(pv.timeline_layout, filters, lang)
-view = memo(pv.timeline_view, filters, selected, lang, layout=layout)
+view = memo(pv.timeline_view, filters, None, lang, layout=layout)
+if selected is not None:  # the open policy's ring added to the kept timeline
+    view = memo(pv.timeline_view, filters, selected, lang, layout=layout, plain=view)
 shown_ids = view.shown_ids
 st.markdown(f"**{t('policies.count', lang, shown=len(shown_ids), total=total)}**")
 if not shown_ids:
