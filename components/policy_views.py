@@ -7,7 +7,7 @@ are shared between sessions and must not be mutated. Pure: no ``st.*``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -77,8 +77,12 @@ def timeline_view(
     selected: str | None,
     lang: Lang,
     layout: pc.Timeline,
+    plain: TimelineView | None = None,
 ) -> TimelineView:
-    """The timeline of the policies passing ``filters``, ``selected`` ringed."""
+    """The timeline of the policies passing ``filters``, ``selected`` ringed. ``plain``: the
+    same view with nothing selected (kept), from which the ringed figure is made."""
+    if plain is not None:
+        return replace(plain, figure=charts.with_ring(plain.figure, layout, selected))
     policies = bundle.policies
     shown = shown_policies(bundle, filters)
     lanes = filters.jurisdictions or pc.lanes(policies)

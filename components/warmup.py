@@ -36,6 +36,7 @@ from components.i18n import DEFAULT_LANG, LANGS, Lang
 
 if TYPE_CHECKING:  # imported by app.py before pandas: nothing heavy at the top
     from components.data import Bundle
+    from components.memo import Memo
 
 _frozen = False
 _lock = threading.Lock()
@@ -196,7 +197,8 @@ def page_modules(path: Path) -> list[str]:
 
 def warm(lang: Lang) -> None:
     """Import every page's modules and pandera (the data page's schema tables), and compute the
-    results the first visits of the map, heatmap and compare pages take from ``components.memo``
+    results the first visits of the map, heatmap, compare and policies pages take from
+    ``components.memo``
     when the reader comes with no filters (the same functions and arguments as the pages: the
     map's browser-sized parts, which depend on the reader's screen, are left to the visit;
     the heatmap's are warmed for a desktop screen). Pure warming: nothing is
@@ -230,6 +232,7 @@ def warm(lang: Lang) -> None:
     mm.notes(bundle, lang)
     mm.sector_counts(bundle, none)
     warm_heatmap(bundle, lang)
+    warm_policies(memo, lang)
 
 
 def warm_default_page() -> None:
@@ -261,6 +264,21 @@ def warm_heatmap(bundle: Bundle, lang: Lang) -> None:
     top = None if len(countries) <= hc.TOP_COUNTRIES else hc.TOP_COUNTRIES
     hc.country_figure(bundle, continents, top, lang, narrow)
     hc.country_view_table(bundle, continents, lang)
+
+
+def warm_policies(memo: Memo, lang: Lang) -> None:
+    """What ``pages/policies.py`` computes with nothing in the URL (no filter, no open policy),
+    with the page's functions and arguments (the timeline's layout is the slow part: its labels
+    are placed by trying several packings)."""
+    from components import policies as pc
+    from components import policy_views as pv
+
+    none = pc.PolicyFilters()  # every url_* widget at its default
+    memo(pv.basics, lang)
+    layout = memo(pv.timeline_layout, none, lang)
+    memo(pv.timeline_view, none, None, lang, layout=layout)
+    memo(pv.regional_panels, lang)
+    memo(pv.theme_view, none.jurisdictions, lang)
 
 
 def on_server() -> bool:

@@ -23,6 +23,7 @@ from components.widgets import (
 
 CHART_KEY = "pol_timeline"
 PICK = "pol_pick"
+TAB_KEY = "pol_tab"  # the open tab (chart or table): the table is drawn only when open
 JURISDICTION_KEY = "url_jurisdiction"  # the session key url_multiselect binds ?jurisdiction= to
 
 lang = current_lang()
@@ -83,7 +84,9 @@ if raw_policy and raw_policy not in ids:
     st.warning(t("policies.bad_policy", lang, value=escape_md(raw_policy[:60])), icon="⚠️")
 
 layout = memo(pv.timeline_layout, filters, lang)
-view = memo(pv.timeline_view, filters, selected, lang, layout=layout)
+view = memo(pv.timeline_view, filters, None, lang, layout=layout)
+if selected is not None:  # the open policy's ring added to the kept timeline
+    view = memo(pv.timeline_view, filters, selected, lang, layout=layout, plain=view)
 shown_ids = view.shown_ids
 st.markdown(f"**{t('policies.count', lang, shown=len(shown_ids), total=total)}**")
 if not shown_ids:
@@ -92,7 +95,12 @@ if not shown_ids:
 timeline_source = info.timeline_source
 table = view.table
 
-tab_chart, tab_table = st.tabs([t("policies.tab_chart", lang), t("policies.tab_table", lang)])
+# The table tab is drawn only while it is open (a click on it reruns the page): the chart tab is
+# the one shown first, and a table nobody opens cost every rerun its conversion and the first
+# visit the browser's data grid.
+tab_chart, tab_table = st.tabs(
+    [t("policies.tab_chart", lang), t("policies.tab_table", lang)], key=TAB_KEY, on_change="rerun"
+)
 with tab_chart:
     show_fig(
         view.figure,
@@ -104,14 +112,16 @@ with tab_chart:
         on_select="rerun",
         selection_mode="points",
     )
-    st.caption(t("policies.chart.marker_note", lang))
-    if view.hidden:
-        st.caption(f":material/info: {t('policies.chart.hidden', lang, n=view.hidden)}")
-with tab_table:
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("policies.table_caption", lang))
-    download_csv(table, t("policies.csv_name", lang), lang, key="pol_table_csv")
-    st.caption(timeline_source)
+    note = t("policies.chart.marker_note", lang)
+    if view.hidden:  # one caption, two paragraphs: one element less per rerun, the same look
+        note += f"\n\n:material/info: {t('policies.chart.hidden', lang, n=view.hidden)}"
+    st.caption(note)
+if tab_table.open:
+    with tab_table:
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(t("policies.table_caption", lang))
+        download_csv(table, t("policies.csv_name", lang), lang, key="pol_table_csv")
+        st.caption(timeline_source)
 
 # --- details of the open policy -----------------------------------------------------------------
 names = info.names
@@ -186,13 +196,16 @@ else:
         else:
             st.caption(t("policies.detail.map_none", lang, place=place))
         section = found.section
-        st.markdown(f"**{t('policies.detail.region', lang)}**")
+        region = f"**{t('policies.detail.region', lang)}**"
         if section is None:
+            st.markdown(region)
             st.caption(t("policies.detail.no_region", lang))
         else:
-            st.markdown(escape_md(section[f"title_{lang}"]))
-            st.caption(escape_md(section[f"summary_{lang}"]))
-            st.caption(source_line(lang, [section["source_ref"]]))
+            st.markdown(f"{region}\n\n{escape_md(section[f'title_{lang}'])}")
+            st.caption(
+                f"{escape_md(section[f'summary_{lang}'])}\n\n"
+                + source_line(lang, [section["source_ref"]])
+            )
 
 # --- chapter 4: regional sections, each linked to its lanes -------------------------------------
 st.divider()
@@ -202,11 +215,14 @@ panels = memo(pv.regional_panels, lang)
 for col, panel in zip(st.columns(max(len(panels), 1)), panels, strict=False):
     section = panel.section
     with col.container(border=True):
-        st.markdown(f"**{escape_md(continent_name(section['continent'], lang))}**")
-        st.markdown(escape_md(section[f"title_{lang}"]))
-        st.caption(escape_md(section[f"summary_{lang}"]))
+        # One element per block of text (each element costs every rerun; paragraphs look alike)
+        st.markdown(
+            f"**{escape_md(continent_name(section['continent'], lang))}**\n\n"
+            + escape_md(section[f"title_{lang}"])
+        )
+        summary = escape_md(section[f"summary_{lang}"])
+        st.caption(f"{summary}\n\n{panel.count_text}" if panel.codes else summary)
         if panel.codes:
-            st.caption(panel.count_text)
             st.button(
                 t("policies.region.show", lang),
                 key=f"pol_region_{section['section_id']}",

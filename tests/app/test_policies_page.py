@@ -91,8 +91,8 @@ def test_page_runs_in_both_languages(make_app, bundle, lang: str) -> None:
     assert t("source.report_table", lang, ref="6-2") in text
     # three regional panels, each with a button that sets its lanes
     assert len([b for b in at.button if b.key and b.key.startswith("pol_region_")]) == 3
-    # the timeline's CSV, the table tab's CSV and the theme chart's CSV
-    assert len(at.get("download_button")) == 3
+    # the timeline's CSV and the theme chart's CSV; the table tab is drawn only when opened
+    assert len(at.get("download_button")) == 2 and len(at.dataframe) == 0
     theme = _spec(at, 1)
     assert theme["layout"]["title"]["text"] == t("policies.theme.title", lang)
     counts = pc.theme_period_counts(policies)
@@ -113,6 +113,10 @@ def test_filters_in_the_url_change_the_figure(make_app, bundle, lang: str) -> No
     names = {tr["name"] for tr in _spec(at)["data"]}
     assert names == {t("theme.green", lang)}
     assert t("policies.count", lang, shown=len(expected), total=len(policies)) in _texts(at)
+    assert len(at.dataframe) == 0  # the table tab is drawn when opened (a rerun)
+    at.session_state["pol_tab"] = t("policies.tab_table", lang)
+    at.run()
+    assert not at.exception and len(at.get("download_button")) == 3  # + the table's CSV
     table = at.dataframe[0].value  # the table tab: the same policies, both names
     assert list(table[t("policies.col.id", lang)]) == list(expected["policy_id"])
     assert list(table[t("policies.col.name_zh", lang)]) == list(expected["name_zh"])

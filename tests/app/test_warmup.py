@@ -18,6 +18,7 @@ DIRECT = {  # the results warmup.warm computes itself
     "names", "notes", "sector_counts",
     "dataset_matrices", "named_list_source", "main_figure", "main_view_table", "cell_labels",
     "dataset_country_matrix", "country_figure", "country_view_table",
+    "basics", "timeline_layout", "timeline_view", "regional_panels", "theme_view",
 }  # fmt: skip
 
 
@@ -38,7 +39,7 @@ def _keys() -> set:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute(
+def test_warming_covers_what_the_first_visits_of_map_heatmap_compare_policies_compute(
     make_app: Callable[..., AppTest], lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_app("pages/overview.py", lang=lang)  # the bundle loaded, as after the first page
@@ -47,6 +48,7 @@ def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute
     warmed = _keys()
     assert {"compare_view", "region_options", "option_labels", "drawn"} <= _names(warmed)
     assert {"main_figure", "country_figure", "cell_labels"} <= _names(warmed)
+    assert {"timeline_layout", "timeline_view", "theme_view"} <= _names(warmed)
     asked: set = set()
     lookup = memo._lookup
 
@@ -55,7 +57,7 @@ def test_warming_covers_what_the_first_visits_of_map_heatmap_and_compare_compute
         return lookup(key)
 
     monkeypatch.setattr(memo, "_lookup", recorded)
-    for page in ("pages/compare.py", "pages/map.py", "pages/heatmap.py"):
+    for page in ("pages/compare.py", "pages/map.py", "pages/heatmap.py", "pages/policies.py"):
         before = _keys()
         at = make_app(page, lang=lang)
         assert not at.exception

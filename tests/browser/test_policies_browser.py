@@ -151,3 +151,15 @@ def test_click_on_a_marker_opens_its_details(
     text = wait_text(page, policies.loc["eu-ipcei", "name_en"])
     assert t("policies.year.none", lang) in text
     assert page.evaluate(RING_JS) == ["eu-ipcei"]
+
+    if lang != "en":  # once is enough (the same code in both languages)
+        return
+    # The table tab is drawn when it is opened (a rerun): its data grid appears, the open policy
+    # stays in the URL, and the timeline is there again on the first tab.
+    page.get_by_role("tab", name=t("policies.tab_table", lang)).click()
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=20_000)
+    wait_idle(page)
+    assert "policy=eu-ipcei" in page.url
+    page.get_by_role("tab", name=t("policies.tab_chart", lang)).click()
+    page.locator(".js-plotly-plot .scatterlayer .point").first.wait_for(timeout=20_000)
+    assert page.locator('[data-testid="stException"]').count() == 0

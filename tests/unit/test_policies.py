@@ -396,3 +396,24 @@ def test_policy_table(policies, lang: str) -> None:
         "public": int((policies["year_source"] == "public record").sum()),
         "none": int(policies["year"].isna().sum()),
     }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ringed_timeline_from_the_plain_one_equals_a_full_build(policies, lang: str) -> None:
+    """The open policy's figure is made from the kept plain figure plus the ring: the same spec
+    as building it from scratch (and the plain figure itself when the policy is not shown)."""
+    import plotly.io as pio
+
+    from components.charts import frozen
+
+    lanes = ("USA", "JPN")
+    shown = pc.filter_policies(policies, pc.PolicyFilters(lanes))
+    tl = charts.timeline_layout(policies, shown, lanes, lang)
+    plain = frozen(charts.build_timeline(policies, shown, lanes, lang, layout=tl))
+    for pid in (shown["policy_id"].iloc[0], shown["policy_id"].iloc[-1]):
+        full = charts.build_timeline(policies, shown, lanes, lang, selected=pid, layout=tl)
+        fast = charts.with_ring(plain, tl, pid)
+        assert json.loads(pio.to_json(fast)) == json.loads(pio.to_json(full))
+        assert pio.to_json(fast) == pio.to_json(full)  # byte for byte: the same element id
+    outside = sorted(set(policies["policy_id"]) - set(shown["policy_id"]))[0]
+    assert charts.with_ring(plain, tl, outside) is plain
