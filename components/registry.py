@@ -63,7 +63,7 @@ PAGES: tuple[PageSpec, ...] = (
         "policies",
         ":material/timeline:",
         "report",
-        params=("jurisdiction", "theme", "period", "q", "policy"),
+        params=("jurisdiction", "theme", "period", "q", "policy", "tab"),
     ),
     PageSpec(
         "pages/trends.py",

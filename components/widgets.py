@@ -122,6 +122,10 @@ def restore_page_state(page: str, owned: Sequence[str]) -> None:
     if entering:  # what lived for the last visit of a page goes
         for key in [k for k in st.session_state if str(k).startswith(_VISIT)]:
             del st.session_state[key]
+        # A parameter name two pages share (``q``, ``tab``): the widget reads this page's URL,
+        # not the value the other page left in the session.
+        for name in owned:
+            st.session_state.pop(f"url_{name}", None)
     if not entering or any(name in st.query_params for name in owned):
         return
     for name, raw in st.session_state.get(_MEMORY, {}).get(page, {}).items():

@@ -10,7 +10,7 @@ from components import map_view as mv
 from components.briefing_store import briefing_button
 from components.cached import get_bundle
 from components.captions import source_line
-from components.display import download_csv
+from components.display import MISSING, download_csv
 from components.i18n import join_list, t
 from components.safe import escape_md
 from components.viewport import viewport
@@ -238,7 +238,7 @@ with tab_table:
         table = mm.table(bundle, filters, lang)
         if len(table.frame) > mv.TABLE_LIMIT:
             st.caption(t("map.table_first", lang, n=mv.TABLE_LIMIT, total=len(table.frame)))
-        st.dataframe(table.shown, hide_index=True, width="stretch")
+        st.dataframe(table.shown, hide_index=True, width="stretch", placeholder=MISSING)
         st.caption(t("map.table_caption", lang))
         download_csv(table.frame, t("map.csv_name", lang), lang, key="map_csv")
         st.caption(source)

@@ -7,7 +7,7 @@ import streamlit as st
 from components import policies as pc
 from components import policy_views as pv
 from components.captions import source_line
-from components.display import download_csv, show_fig
+from components.display import MISSING, download_csv, show_fig
 from components.i18n import continent_name, country_name, other, punct, t
 from components.memo import dataset_memo
 from components.safe import escape_md, is_blank
@@ -18,12 +18,13 @@ from components.widgets import (
     set_click,
     url_click,
     url_multiselect,
+    url_tabs,
     url_text_input,
 )
 
 CHART_KEY = "pol_timeline"
 PICK = "pol_pick"
-TAB_KEY = "pol_tab"  # the open tab (chart or table): the table is drawn only when open
+TABS = ("chart", "table")  # the tabs, ?tab=table
 JURISDICTION_KEY = "url_jurisdiction"  # the session key url_multiselect binds ?jurisdiction= to
 
 lang = current_lang()
@@ -98,9 +99,8 @@ table = view.table
 # The table tab is drawn only while it is open (a click on it reruns the page): the chart tab is
 # the one shown first, and a table nobody opens cost every rerun its conversion and the first
 # visit the browser's data grid.
-tab_chart, tab_table = st.tabs(
-    [t("policies.tab_chart", lang), t("policies.tab_table", lang)], key=TAB_KEY, on_change="rerun"
-)
+# Lazy tabs (``?tab=table``): the table is drawn only when open.
+_, (tab_chart, tab_table) = url_tabs("tab", TABS, TABS[0], lambda v: t(f"policies.tab_{v}", lang))
 with tab_chart:
     show_fig(
         view.figure,
@@ -118,7 +118,7 @@ with tab_chart:
     st.caption(note)
 if tab_table.open:
     with tab_table:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", placeholder=MISSING)
         st.caption(t("policies.table_caption", lang))
         download_csv(table, t("policies.csv_name", lang), lang, key="pol_table_csv")
         st.caption(timeline_source)

@@ -210,6 +210,18 @@ def _reopen(at, page: str, **params: str):  # noqa: ANN001, ANN202
     return at.run()
 
 
+def test_a_parameter_name_two_pages_share_does_not_leak(make_app) -> None:
+    """``q`` and ``tab`` belong to the map and the policies page: each page reads its own."""
+    at = make_app("pages/map.py", lang="en", q="Basel", tab="table")
+    assert at.dataframe  # the map's table tab
+    at = _reopen(at, "pages/policies.py")
+    assert not at.exception
+    assert at.text_input(key="url_q").value == ""
+    assert not at.dataframe and "tab" not in at.query_params and "q" not in at.query_params
+    at = _reopen(at, "pages/map.py")  # back: the map's own state again
+    assert at.text_input(key="url_q").value == "Basel" and at.dataframe
+
+
 def test_a_page_reopened_without_params_gets_its_state_back(make_app) -> None:
     at = make_app("pages/map.py", lang="en", continent="EU", sector="biomed", q="Basel")
     at = _reopen(at, "pages/heatmap.py")
