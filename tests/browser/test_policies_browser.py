@@ -159,7 +159,7 @@ def test_click_on_a_marker_opens_its_details(
     page.get_by_role("tab", name=t("policies.tab_table", lang)).click()
     page.locator('[data-testid="stDataFrame"]').wait_for(timeout=20_000)
     wait_idle(page)
-    assert "policy=eu-ipcei" in page.url
+    assert "policy=eu-ipcei" in page.url and "tab=table" in page.url  # a link to the table
     page.get_by_role("tab", name=t("policies.tab_chart", lang)).click()
     page.locator(".js-plotly-plot .scatterlayer .point").first.wait_for(timeout=20_000)
     assert page.locator('[data-testid="stException"]').count() == 0
