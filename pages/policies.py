@@ -96,10 +96,9 @@ if not shown_ids:
 timeline_source = info.timeline_source
 table = view.table
 
-# The table tab is drawn only while it is open (a click on it reruns the page): the chart tab is
-# the one shown first, and a table nobody opens cost every rerun its conversion and the first
-# visit the browser's data grid.
-# Lazy tabs (``?tab=table``): the table is drawn only when open.
+# Lazy tabs (``?tab=table``): the table is drawn only while it is open (a click on a tab reruns
+# the page); a table nobody opens cost every rerun its conversion and the first visit the
+# browser's data grid.
 _, (tab_chart, tab_table) = url_tabs("tab", TABS, TABS[0], lambda v: t(f"policies.tab_{v}", lang))
 with tab_chart:
     show_fig(
