@@ -15,6 +15,7 @@ custom components; :func:`quick_component_scan` skips the packages that cannot b
 
 from __future__ import annotations
 
+import gc
 import logging
 import runpy
 import sys
@@ -76,13 +77,17 @@ def main(flags: Sequence[str]) -> None:
     ``python -m streamlit`` run as a module (its signal handling needs the main thread)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    # No cyclic collections while Streamlit and then the first page's modules are imported: they
+    # walk the same live objects again and again (components.warmup.collector_paused). The
+    # prestart thread turns the collector on again when it ends.
+    gc.disable()
     # Streamlit itself first (imported by this module anyway): the thread then imports only what
     # the server does not, and begins when the server listens.
     from components.warmup import start_prestart
 
     if not quick_component_scan():
         log.info("Streamlit's component scan not found: started without the quick scan")
-    start_prestart()
+    start_prestart(resume_gc=True)
     sys.argv = streamlit_argv(flags)
     runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
 

@@ -108,6 +108,7 @@ def prestart(langs: Sequence[Lang] = LANGS) -> None:
     done."""
     from components.registry import DEFAULT_PAGE
 
+    page_icon_ready()  # first: the first run needs it before it waits for the rest
     for path in (ROOT / "app.py", ROOT / DEFAULT_PAGE.path):
         for name in page_modules(path):
             importlib.import_module(name)
@@ -128,24 +129,53 @@ def streamlit_first_run() -> None:
     from streamlit import delta_generator, string_util
 
     string_util.extract_leading_emoji("中文")
-    import PIL.Image  # noqa: F401 - imported for its side effect
-
+    page_icon_ready()
     if runtime.exists():  # otherwise the check would warn "run it with streamlit run"
         check = getattr(delta_generator, "_maybe_print_use_warning", None)
         if check is not None:
             check()
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while the block runs (as it was after). Imports allocate
+    hundreds of thousands of objects that all stay alive; the collector ran about 400 times
+    during the prestart's imports, walking them again and again: the prestart took 0.57-0.69 s of
+    CPU without it, 0.77-1.07 s with it (session 13, 4 runs each). What the imports left as
+    unreachable cycles (about 2,000 objects) is not collected: app.py's :func:`freeze_imported`
+    keeps it with the modules."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def page_icon_ready() -> None:
+    """Import the image library and its file-format plugins: ``st.set_page_config`` opens the
+    page icon with it, and ``app.py`` calls that first, before :func:`await_prestart`. Done in
+    the first run it cost 0.1-0.2 s there (session 13's profile of a served first run: the
+    plugins' imports, competing with the prestart's own)."""
+    import PIL.Image
+
+    PIL.Image.preinit()
+
+
 def _server_listening() -> bool:
     return runtime.exists() and runtime.get_instance().state != runtime.RuntimeState.INITIAL
 
 
-def start_prestart(wait_for_server: bool = True) -> threading.Thread:
+def start_prestart(wait_for_server: bool = True, resume_gc: bool = False) -> threading.Thread:
     """Run :func:`prestart` on a daemon thread (once per process; the launcher calls it before it
     hands over to Streamlit's CLI). With ``wait_for_server`` it begins when the server listens (or
     after :data:`SERVER_WAIT_S`): Python runs one thread at a time, so started at once it would
     only delay the health check and the browser's download of the app's code, the time it is
-    meant to fill. A failure is logged; the first run then does the work itself."""
+    meant to fill. The prestart runs with Python's cyclic collector off (see
+    :func:`collector_paused`); with ``resume_gc`` (the launcher turned it off before Streamlit
+    started) it is turned on when the prestart ends, not before. A failure is logged; the first
+    run then does the work itself."""
     global _prestart_thread
 
     def run() -> None:
@@ -153,11 +183,13 @@ def start_prestart(wait_for_server: bool = True) -> threading.Thread:
             deadline = time.monotonic() + SERVER_WAIT_S
             while wait_for_server and not _server_listening() and time.monotonic() < deadline:
                 time.sleep(0.02)
-            with yielding():
+            with yielding(), collector_paused():
                 prestart((DEFAULT_LANG,))  # the other languages: after the first page (warm)
         except Exception:  # noqa: BLE001 - an optimisation: the first run does it otherwise
             log.exception("preparing the first page failed")
         finally:
+            if resume_gc:
+                gc.enable()
             _prestart_done.set()
 
     with _lock:
@@ -179,6 +211,11 @@ def await_prestart(timeout: float = PRESTART_WAIT_S) -> bool:
 
 # --- after the first page: what the other pages' first visits need -----------------------------
 _warmed: set[str] = set()  # languages warmed in this process
+# Warming begins this long after the run that asked for it. The browser is still drawing that page
+# then: it fetches the code of each element type the page uses from this process (about 20 small
+# scripts for the overview), whose event loop a warming thread stalls for up to 0.1-0.5 s at a time
+# (imports that hold the interpreter), so the first page was drawn later (session 13).
+WARM_AFTER_S = 1.0
 
 
 def page_modules(path: Path) -> list[str]:
@@ -289,9 +326,9 @@ def on_server() -> bool:
 
 def warm_in_background(lang: Lang) -> threading.Thread | None:
     """Start :func:`warm` on a daemon thread, once per process and language, on a running server
-    only (not under AppTest: the tests measure and count the memo themselves). Called by
-    ``app.py`` when a page has run, so it never delays the page the reader opened; a failure is
-    logged and changes nothing."""
+    only (not under AppTest: the tests measure and count the memo themselves), after
+    :data:`WARM_AFTER_S`. Called by ``app.py`` when a page has run, so it never delays the page
+    the reader opened; a failure is logged and changes nothing."""
     if not on_server():
         return None
     with _lock:
@@ -300,6 +337,7 @@ def warm_in_background(lang: Lang) -> threading.Thread | None:
         _warmed.add(lang)
 
     def run() -> None:
+        time.sleep(WARM_AFTER_S)
         try:
             with yielding():
                 warm(lang)

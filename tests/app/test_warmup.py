@@ -251,3 +251,64 @@ def test_after_the_first_page_the_default_page_is_warmed_in_every_language(
     warmup.warm_default_page()
     svgs = {k[2] for k in _keys() if k[0][0] == "bundle" and k[1].endswith(".coverage_svg")}
     assert svgs == {(by, lang) for by in ("continent", "sector") for lang in LANGS}
+
+
+def test_the_page_icon_s_image_plugins_are_loaded_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """app.py's st.set_page_config opens the icon with PIL before it awaits the prestart: the
+    plugins PIL loads on its first open are the prestart's first step, not the first run's."""
+    import PIL.Image
+
+    calls: list[str] = []
+    real_import = warmup.importlib.import_module
+    monkeypatch.setattr(warmup, "page_icon_ready", lambda: calls.append("icon"))
+    monkeypatch.setattr(
+        warmup.importlib, "import_module", lambda name: calls.append(name) or real_import(name)
+    )
+    warmup.prestart(("en",))
+    assert calls[0] == "icon" and len(calls) > 2
+    monkeypatch.undo()
+    monkeypatch.setattr(PIL.Image, "_initialized", 0)
+    warmup.page_icon_ready()
+    assert PIL.Image._initialized >= 1  # what PIL.Image.open would otherwise do in the first run
+    assert {"PIL.PngImagePlugin", "PIL.JpegImagePlugin"} <= set(__import__("sys").modules)
+
+
+def test_warming_waits_until_the_browser_has_drawn_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The other pages are warmed WARM_AFTER_S after the first page's run, not while the browser
+    still fetches that page's element code from the server."""
+    import time
+
+    began: list[float] = []
+    monkeypatch.setattr(warmup, "on_server", lambda: True)
+    monkeypatch.setattr(warmup, "_warmed", set())
+    monkeypatch.setattr(warmup, "WARM_AFTER_S", 0.2)
+    monkeypatch.setattr(warmup, "warm", lambda lang: began.append(time.monotonic()))
+    monkeypatch.setattr(warmup, "warm_default_page", lambda: None)
+    start = time.monotonic()
+    thread = warmup.warm_in_background("en")
+    assert thread is not None and warmup.warm_in_background("en") is None  # once per language
+    assert not began  # not yet: the page that asked is still being drawn
+    thread.join(5)
+    assert len(began) == 1 and began[0] - start >= 0.2
+
+
+def test_the_prestart_runs_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve.py turns the collector off before Streamlit starts; the prestart thread turns it on
+    when it ends (resume_gc), and on its own leaves it as it found it."""
+    import gc
+
+    during: list[bool] = []
+    monkeypatch.setattr(warmup, "prestart", lambda langs: during.append(gc.isenabled()))
+    for resume_gc, before in ((False, True), (True, False)):
+        monkeypatch.setattr(warmup, "_prestart_thread", None)
+        monkeypatch.setattr(warmup, "_prestart_done", threading.Event())
+        gc.enable() if before else gc.disable()
+        try:
+            thread = warmup.start_prestart(wait_for_server=False, resume_gc=resume_gc)
+            thread.join(10)
+            assert gc.isenabled()
+        finally:
+            gc.enable()
+    assert during == [False, False]
