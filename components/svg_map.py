@@ -32,8 +32,8 @@ DOT_R = 6.0  # px at the nominal size
 DOT_LINE = 1.0
 HOLLOW_LINE = 2.5  # a cluster located by its country only: a hollow dot ringed in its colour
 HOLLOW_FILL = "#ffffff"
-MARGIN = 1.0  # land is drawn this many frame widths/heights beyond each side of the frame
-MIN_STEP_PX = 0.6  # a ring's points closer than this to the previous one are left out
+MARGIN_X, MARGIN_Y = 1.0, 0.5  # land is drawn this many frame widths/heights beyond each side
+MIN_STEP_PX = 1.5  # a ring's points closer than this to the previous one are left out
 CELL_PX = 2.0  # above PILE_LIMIT dots, those of one style within one such square are drawn once
 ALT_COUNTRIES = 5  # the image's text names this many countries, then counts the rest
 
@@ -57,8 +57,12 @@ def _land() -> tuple[tuple[Box, Ring], ...]:
     return tuple(rings)
 
 
-def _land_path(box: Box, scale: float) -> str:
-    """Path data of every ring meeting ``box`` (pixels, frame origin), copies across ±180°."""
+def _land_path(box: Box, scale: float, ox: float, oy: float) -> str:
+    """Path data of every ring meeting ``box`` (pixels), copies across ±180°, relative to the
+    frame's top left ``(ox, oy)``: whole pixels, relative moves (``l dx dy``), points closer than
+    :data:`MIN_STEP_PX` to the last one left out. The image is drawn at about its pixel size, so
+    nothing visible is lost, and its text stays small: Streamlit scans and hashes it on every
+    rerun (a 150 kB map cost the compare page 5 ms per rerun)."""
     x0, y0, x1, y1 = box
     parts: list[str] = []
     for shift in (-scale, 0.0, scale):  # the world once more on each side, where shown
@@ -69,15 +73,20 @@ def _land_path(box: Box, scale: float) -> str:
                 continue
             out: list[str] = []
             last: tuple[float, float] | None = None
+            at = (0, 0)  # the last point written, in whole pixels
             for nx, ny in pts:
-                px, py = nx * scale + shift, ny * scale
+                px, py = nx * scale + shift - ox, ny * scale - oy
                 if last is not None and abs(px - last[0]) + abs(py - last[1]) < MIN_STEP_PX:
                     continue
-                out.append(f"{px:.1f} {py:.1f}")
-                last = (px, py)
+                here = (round(px), round(py))
+                if last is None:
+                    out.append(f"M{here[0]} {here[1]}")
+                elif here != at:
+                    out.append(f"l{here[0] - at[0]} {here[1] - at[1]}")
+                last, at = (px, py), here
             if len(out) >= 3:
-                parts.append("M" + "L".join(out) + "Z")
-    return "".join(parts)
+                parts.append("".join(out) + "z")
+    return "".join(parts).replace(" -", "-")
 
 
 def _dots(points: pd.DataFrame, scale: float, ox: float, oy: float) -> list[str]:
@@ -135,9 +144,9 @@ def region_map_svg(
     scale = TILE_SIZE * 2**zoom
     cx, cy = merc_xy(lon, lat)
     ox, oy = cx * scale - width / 2, cy * scale - height / 2  # the frame's top left, in pixels
-    mx, my = width * MARGIN, height * MARGIN
+    mx, my = width * MARGIN_X, height * MARGIN_Y
     box = (ox - mx, oy - my, ox + width + mx, oy + height + my)
-    land = _land_path(box, scale)
+    land = _land_path(box, scale, ox, oy)
     words = summary(points, region, lang)
     return Svg(
         "".join(
@@ -149,7 +158,7 @@ def region_map_svg(
                 f"<title>{svg_text(words)}</title>",
                 f'<rect x="{coord(-mx)}" y="{coord(-my)}" width="{coord(width + 2 * mx)}"'
                 f' height="{coord(height + 2 * my)}" fill="{OCEAN}"/>',
-                f'<path transform="translate({coord(-ox)} {coord(-oy)})" d="{land}" fill="{LAND}"'
+                f'<path d="{land}" fill="{LAND}"'
                 f' fill-rule="evenodd" stroke="{BORDER}" stroke-width="0.8"'
                 ' stroke-linejoin="round"/>',
                 *_dots(points, scale, ox, oy),

@@ -31,6 +31,15 @@ def _parse(svg: str) -> ElementTree.Element:
     return ElementTree.fromstring(svg)
 
 
+def _path_points(d: str) -> list[tuple[int, int]]:
+    """The absolute points of a path of ``M x y``, ``l dx dy`` and ``z`` (whole pixels)."""
+    points, x, y = [], 0, 0
+    for cmd, a, b in re.findall(r"([Ml])(-?\d+)[ ]?(-?\d+)", d):
+        x, y = (int(a), int(b)) if cmd == "M" else (x + int(a), y + int(b))
+        points.append((x, y))
+    return points
+
+
 def _circles(root: ElementTree.Element) -> list[tuple[float, float]]:
     return [(float(c.get("cx")), float(c.get("cy"))) for c in root.iterfind(".//s:circle", NS)]
 
@@ -50,7 +59,9 @@ def test_every_cluster_is_a_dot_inside_the_frame(points, where) -> None:  # noqa
     assert fills <= {*SECTOR_COLORS.values(), svg_map.HOLLOW_FILL}
     # the land is drawn, beyond the frame too (a wider column shows more, not an empty margin)
     path = root.find("s:path", NS).get("d")
-    assert path.count("M") > 5
+    assert path.count("M") > 5 and re.fullmatch(r"(M-?\d+ ?-?\d+(l-?\d+ ?-?\d+)*z)+", path)
+    # whole pixels, relative moves: a map of a continent stays a few tens of kB
+    assert len(path) < 60_000
     ocean = root.find("s:rect", NS)
     assert float(ocean.get("x")) < 0 and float(ocean.get("width")) > W
 
@@ -73,10 +84,8 @@ def test_land_across_the_antimeridian() -> None:
         {"x": -149.9, "y": 61.2, "sector": "nev", "country": "USA"},
     ]
     root = _parse(svg_map.region_map_svg(pd.DataFrame(rows), "x", "en", width=W, height=H))
-    xs = [float(v) for v in re.findall(r"[ML](-?[\d.]+) ", root.find("s:path", NS).get("d"))]
-    shift = float(re.search(r"translate\((-?[\d.]+)", root.find("s:path", NS).get("transform"))[1])
-    shown = [x + shift for x in xs]
-    assert min(shown) < 0 < W < max(shown)  # land left and right of the frame's edges
+    xs = [x for x, _ in _path_points(root.find("s:path", NS).get("d"))]
+    assert min(xs) < 0 < W < max(xs)  # land left and right of the frame's edges
 
 
 def test_a_large_file_stays_small() -> None:
