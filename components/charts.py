@@ -18,6 +18,7 @@ FONT_FAMILY = (
     '"Microsoft YaHei", "Helvetica Neue", Arial, sans-serif'
 )
 BASE_FONT_SIZE = 16
+MISSING = "–"  # a missing value in a chart's text or a shown table (not "None", not "nan")
 
 # Okabe–Ito colour-blind-safe palette, one colour per sector (yellow left out: unreadable on white).
 SECTOR_COLORS: dict[str, str] = {

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.captions import cluster_list_source, source_line
-from components.charts import SECTOR_COLORS, apply_layout
+from components.charts import MISSING, SECTOR_COLORS, apply_layout
 from components.compare import RegionCounts, points, signed
 from components.heatmap_charts import LQ_CAP
 from components.i18n import Lang, sector_name, t, wrap_label
@@ -37,7 +37,6 @@ OVER_COLOR = "#b2182b"  # location quotient above 1 (as the heatmap's diverging 
 UNDER_COLOR = "#2166ac"  # below 1
 PERIOD_COLORS = {"2005-2021": "#9DB4D3", "2022-2023": "#0B5394"}
 COLOR_A, COLOR_B = "#0072B2", "#D55E00"  # the two regions of the difference view
-EMPTY = "–"
 LINE_PX = 18  # one line of label text
 BAR_PX = 14
 LABEL_TOP_PX = 4  # space above a row's label
@@ -255,7 +254,7 @@ def _layout(
 
 def _pct(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return EMPTY
+        return MISSING
     if 0 < value < 0.005:
         return "<1%"
     return f"{value:.0%}"
@@ -303,7 +302,7 @@ def lq_position(value: float) -> float | None:
 def format_lq(value: float) -> str:
     """``1.42``; ``0`` for an empty sector; ``–`` when undefined."""
     if value is None or math.isnan(value):
-        return EMPTY
+        return MISSING
     return "0" if value == 0 else f"{value:.2f}"
 
 

@@ -108,7 +108,6 @@ def show_fig(
     return event
 
 
-MISSING = "–"  # a missing value in a shown table (st.dataframe would show "None")
 _GENERATION = re.compile(r"_[0-9]+$")
 _CSS_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 

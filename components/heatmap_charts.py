@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import freeze, frozen_spec, house_layout, merge
+from components.charts import MISSING, freeze, frozen_spec, house_layout, merge
 from components.i18n import Lang, continent_name, country_name, sector_name, t, wrap_label
 from components.matrices import (
     Measure,
@@ -44,7 +44,6 @@ CELL_FONT = 19
 TOTAL_FONT = 18
 COLUMN_LABEL_WIDTH = 9  # characters per line of a column label ("North America" on two lines)
 LQ_CAP = 4.0  # colours saturate at LQ ≤ 1/4 and ≥ 4 (log scale, symmetric around 1)
-EMPTY = "–"
 
 
 def _scale(colors: list[str]) -> list[list[object]]:
@@ -55,7 +54,7 @@ def _scale(colors: list[str]) -> list[list[object]]:
 def format_value(value: float, measure: Measure) -> str:
     """A cell's printed value: ``9``, ``16%``, ``<1%``, ``1.44``; ``–`` when undefined."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return EMPTY
+        return MISSING
     if measure == "count":
         return f"{int(round(value))}"
     if measure in ("share_continent", "share_sector"):

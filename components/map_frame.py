@@ -279,12 +279,6 @@ def _row(text: str, lon: float, lat: float, offset: tuple[float, float]) -> dict
     return {"text": text, "x": lon, "y": lat, "offset": [round(offset[0]), round(offset[1])]}
 
 
-def city_name(place: object) -> str:
-    """The place name a cluster's ``place_<lang>`` starts with ("Suwon (capital of …)" →
-    "Suwon", "慕尼黑（巴伐利亚州首府）" → "慕尼黑"): :func:`components.places.head`."""
-    return head(place)
-
-
 def _city_labels(placer: _Placer, points: pd.DataFrame, skip: str, lang: Lang) -> list[dict]:
     """Place names of ``points`` in ``lang`` beside their dots (below, above, right, left: the
     first that is free), the places with the most clusters first; ``skip`` (the open cluster's
@@ -299,7 +293,7 @@ def _city_labels(placer: _Placer, points: pd.DataFrame, skip: str, lang: Lang) -
     for _id, precision, x, y, place in found:  # by cluster_id: the first one's spot is kept
         if precision == "country":
             continue
-        name = city_name(place)
+        name = head(place)
         if not name or name == skip:
             continue
         firsts.setdefault(name, (float(x), float(y)))

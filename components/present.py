@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from components import overview as ov
 from components.captions import cluster_list_source, source_line
-from components.charts import FONT_FAMILY, apply_layout, frozen
+from components.charts import FONT_FAMILY, MISSING, apply_layout, frozen
 from components.data import Bundle
 from components.export import file_stem
 from components.heatmap_charts import build_main_heatmap
@@ -184,7 +184,7 @@ def _coverage(bundle: Bundle, lang: Lang) -> SlideView:
         total=head.total,
         named=head.named,
         unnamed=head.unnamed,
-        where=join_list(where, lang) or "–",
+        where=join_list(where, lang) or MISSING,
     )
     parts = ov.gap_parts(bundle, lang)
     return SlideView(
@@ -274,7 +274,7 @@ def _lq(bundle: Bundle, lang: Lang) -> SlideView:
             lang,
             strong=f"{LQ_STRONG:g}",
             detail=join_list(detail, lang),
-            small=join_list((continent_name(c, lang) for c in small), lang) or "–",
+            small=join_list((continent_name(c, lang) for c in small), lang) or MISSING,
             n=LQ_MIN_CLUSTERS,
         ),
         link=("heatmap", {"measure": "lq"}),
@@ -577,7 +577,7 @@ def slide_image_stem(n: int, lang: Lang) -> str:
 
 def loaded_message(name: str, n: int, skipped: list[tuple[int, str]], lang: Lang) -> str:
     """What a loaded briefing file says: its name and slides, and the views left out."""
-    message = t("present.editor.loaded", lang, name=name or "–", n=n)
+    message = t("present.editor.loaded", lang, name=name or MISSING, n=n)
     if skipped:
         views = ", ".join(view for _, view in skipped)
         message += " " + t("present.skipped", lang, n=len(skipped), views=views)

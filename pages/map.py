@@ -10,7 +10,8 @@ from components import map_view as mv
 from components.briefing_store import briefing_button
 from components.cached import get_bundle
 from components.captions import source_line
-from components.display import MISSING, download_csv
+from components.charts import MISSING
+from components.display import download_csv
 from components.i18n import join_list, t
 from components.safe import escape_md
 from components.viewport import viewport

@@ -7,7 +7,8 @@ import streamlit as st
 from components import policies as pc
 from components import policy_views as pv
 from components.captions import source_line
-from components.display import MISSING, download_csv, show_fig
+from components.charts import MISSING
+from components.display import download_csv, show_fig
 from components.i18n import continent_name, country_name, other, punct, t
 from components.memo import dataset_memo
 from components.safe import escape_md, is_blank

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from components import policies as pc
+from components.charts import MISSING
 from components.data import load_bundle
-from components.display import MISSING
 from components.i18n import LANGS, country_name, t
 from components.safe import escape_md
 from components.vocab import EU_MEMBERS

@@ -15,7 +15,7 @@ from components.data import default_data_dir, load_bundle
 from components.filters import Filters
 from components.geo import country_polygons, label_points, load_countries, point_in_polygons
 from components.i18n import country_name
-from components.places import places
+from components.places import head, places
 from components.urlstate import parse_int
 
 # What the browser reports at the viewports the meeting-room users tried (content width with
@@ -154,7 +154,7 @@ def test_city_labels_only_when_zoomed_in(points, lang: str) -> None:
     assert len({r["text"] for r in rows}) == len(rows)  # each place once
     texts = {r["text"] for r in rows}
     # The place names are the reader's: Chinese in Chinese (no Latin letters), English in English.
-    heads = {lg: {mf.city_name(p) for p in europe[f"place_{lg}"]} for lg in ("zh", "en")}
+    heads = {lg: {head(p) for p in europe[f"place_{lg}"]} for lg in ("zh", "en")}
     other = "en" if lang == "zh" else "zh"
     assert texts <= heads[lang] and not texts & heads[other], texts
     if lang == "zh":
@@ -245,7 +245,7 @@ def test_base_map_labels_keep_clear_of_clusters_and_each_other(
     texts = {r["text"] for r in rows}
     if size == "1920":  # North Korea in view, by its short name (not 朝鲜民主主义人民共和国)
         assert {"zh": "朝鲜", "en": "North Korea"}[lang] in texts, texts
-    cities = {mf.city_name(p) for p in places(mm.shown(bundle, KOREA), lang)}
+    cities = {head(p) for p in places(mm.shown(bundle, KOREA), lang)}
     assert texts & cities, texts  # the places are named, in the reader's language
     countries = texts - cities  # by their short names
     assert all(len(t) <= 4 for t in countries if ord(t[0]) >= 0x2E80), texts

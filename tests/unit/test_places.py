@@ -12,7 +12,6 @@ import pytest
 from components.data import default_data_dir, load_bundle
 from components.filters import Filters, apply_filters, search_index
 from components.i18n import t
-from components.map_frame import city_name
 from components.places import head, place_text, places
 from components.profile import honesty_notes
 
@@ -66,7 +65,7 @@ def test_one_translation_per_place() -> None:
     ],
 )
 def test_head_of_a_place(text: object, name: str) -> None:
-    assert head(text) == name and city_name(text) == name
+    assert head(text) == name
 
 
 def test_labels_of_the_shipped_places_are_short_names() -> None:
