@@ -20,9 +20,10 @@ from functools import cache
 
 import pandas as pd
 
-from components.charts import FONT_FAMILY, SECTOR_COLORS
+from components.charts import SECTOR_COLORS
 from components.geo import TILE_SIZE, fit_view, load_countries, merc_xy
 from components.i18n import Lang, country_name, join_list, t
+from components.map_view import FIT_MAX_ZOOM
 from components.map_view import GROUP_LIMIT as PILE_LIMIT  # the map page draws points up to it
 from components.safe import escape_svg as svg_text
 from components.static_map import BORDER, LAND, OCEAN  # the colours of every map in the app
@@ -139,7 +140,7 @@ def region_map_svg(
         return None
     lons, lats = list(points["x"].astype(float)), list(points["y"].astype(float))
     lat, lon, zoom = fit_view(
-        lons, lats, width=width, height=height, padding=18, min_zoom=0.0, max_zoom=5.0
+        lons, lats, width=width, height=height, padding=18, min_zoom=0.0, max_zoom=FIT_MAX_ZOOM
     )
     scale = TILE_SIZE * 2**zoom
     cx, cy = merc_xy(lon, lat)
@@ -153,7 +154,7 @@ def region_map_svg(
             [
                 f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
                 f' preserveAspectRatio="xMidYMid meet" role="img"'
-                f' aria-label="{svg_text(words)}" font-family="{svg_text(FONT_FAMILY)}"'
+                f' aria-label="{svg_text(words)}"'
                 ' overflow="hidden">',
                 f"<title>{svg_text(words)}</title>",
                 f'<rect x="{coord(-mx)}" y="{coord(-my)}" width="{coord(width + 2 * mx)}"'
