@@ -32,6 +32,7 @@ from components import briefing_sync  # noqa: E402
 from components.briefing_store import set_current_page  # noqa: E402
 from components.cached import custom_data, get_bundle, use_custom  # noqa: E402
 from components.data import DataError  # noqa: E402
+from components.downloads import keep_replaced_downloads  # noqa: E402
 from components.i18n import t  # noqa: E402
 from components.problems import problem_sentence  # noqa: E402
 from components.registry import (  # noqa: E402
@@ -52,6 +53,7 @@ from components.widgets import (  # noqa: E402
     restore_page_state,
 )
 
+keep_replaced_downloads()  # once per process: a download clicked during a rerun still works
 freeze_imported()  # once per process: the collector after every run skips the modules above
 FOCUS_CSS = (
     "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"

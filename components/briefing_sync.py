@@ -2,8 +2,9 @@
 
 A Streamlit session ends when the page reloads; the briefing the reader built would go with it.
 An ``st.components.v2`` component (JavaScript in the app's page, no iframe) saves the briefing
-file's JSON to ``localStorage`` after every run, and once per page load, when the new session's
-briefing is still empty, sends the stored one back. What comes back is read like an uploaded file
+file's JSON to ``localStorage`` after every run. While a new session has no briefing and has not
+answered (``fresh``), it keeps the stored one and sends it back, again after a while should no
+answer come (a few times per page load). What comes back is read like an uploaded file
 (:func:`components.briefing.from_json`): strictly, and dropped if it does not pass.
 """
 
@@ -20,6 +21,9 @@ from components.safe import escape_md
 KEY = "briefing_sync"
 NOTE_KEY = "_briefing_restored_note"  # presenter mode: what restore() says, under the slide
 STORAGE_KEY = "cluster-atlas-briefing-v1"
+SETTLED = "_briefing_sync_settled"  # this session has had a briefing, or has read the browser's
+MAX_ASKS = 4  # times a page load sends the kept briefing back while the session has none
+RETRY_MS = 4000  # ... waiting this long for an answer between two
 
 _JS = """
 export default function (component) {
@@ -27,13 +31,24 @@ export default function (component) {
   if (!data || typeof data.save !== 'string') return;
   let stored = null;
   try { stored = window.localStorage.getItem(data.key); } catch (e) { return; }
-  if (!window.__clusterAtlasBriefingAsked) {
-    window.__clusterAtlasBriefingAsked = true;
-    if (data.empty && stored && stored !== data.save) {
+  const sync = window.__clusterAtlasBriefing
+    || (window.__clusterAtlasBriefing = { asks: 0, timer: 0, fresh: false });
+  sync.fresh = data.fresh;
+  if (data.fresh && stored && stored !== data.save) {
+    // A new session with no briefing yet: send the kept one back, and keep it meanwhile. Should
+    // no answer come (the run that carried it was lost), ask again: a few times at most.
+    const ask = () => {
+      sync.timer = 0;
+      if (!sync.fresh || sync.asks >= data.asks) return;
+      sync.asks += 1;
       setTriggerValue('restore', stored);
-      return;
-    }
+      sync.timer = window.setTimeout(ask, data.retryMs);
+    };
+    if (!sync.timer) ask();
+    return;
   }
+  window.clearTimeout(sync.timer);
+  sync.timer = 0;
   try {
     if (stored !== data.save) window.localStorage.setItem(data.key, data.save);
   } catch (e) { /* storage full or disabled: the file download still works */ }
@@ -49,7 +64,11 @@ def restore(lang: Lang, *, inline: bool = False) -> None:
     toast would sit over the slide's headline) kept for :func:`restored_note`."""
     result = st.session_state.get(KEY)
     raw = result.get("restore") if hasattr(result, "get") else None
-    if not isinstance(raw, str) or not raw or get_briefing().slides:
+    if not isinstance(raw, str) or not raw:
+        return
+    already = get_briefing().slides or st.session_state.get(SETTLED)
+    st.session_state[SETTLED] = True  # answered: the browser stops asking
+    if already:
         return
     try:
         loaded, skipped = bf.read_briefing(raw.encode("utf-8"), get_bundle())
@@ -91,16 +110,21 @@ def restored_note(slide: int | None, lang: Lang) -> str | None:
     return f"{icon} {' '.join(parts)}" if parts else None
 
 
-def mount() -> None:
-    """After the page: hand the briefing to the browser to keep."""
+def payload() -> dict[str, object]:
+    """What the browser's side is told after a run: where to keep the briefing, the briefing's
+    file (JSON), and whether the session is still ``fresh`` (no briefing yet, none answered)."""
     briefing = get_briefing()
-    _component(
-        key=KEY,
-        data={
-            "key": STORAGE_KEY,
-            "save": bf.to_json(briefing).decode("utf-8"),
-            "empty": not briefing.slides,
-        },
-        on_restore_change=lambda: None,
-        height=0,
-    )
+    if briefing.slides:
+        st.session_state[SETTLED] = True  # emptied later by the reader: kept empty
+    return {
+        "key": STORAGE_KEY,
+        "save": bf.to_json(briefing).decode("utf-8"),
+        "fresh": not st.session_state.get(SETTLED),
+        "asks": MAX_ASKS,
+        "retryMs": RETRY_MS,
+    }
+
+
+def mount() -> None:
+    """After the page: hand the briefing to the browser to keep (:func:`payload`)."""
+    _component(key=KEY, data=payload(), on_restore_change=lambda: None, height=0)

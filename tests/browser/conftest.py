@@ -404,16 +404,36 @@ def not_found_dialog(page) -> bool:  # noqa: ANN001
     return any("not found" in dialogs.nth(i).inner_text() for i in range(dialogs.count()))
 
 
+# Resolves once the page has drawn a few frames in a row without a long task between them (or
+# after 5 s): a click then reaches deck.gl's tap recogniser with its press and release close in
+# time. Under load, a frame drawn by software WebGL between the two can exceed deck.gl's 250 ms
+# tap limit, and the click is then a press, not a tap.
+_CALM_JS = """() => new Promise((resolve) => {
+  let last = performance.now(), calm = 0;
+  const tick = (now) => {
+    calm = now - last < 50 ? calm + 1 : 0;
+    last = now;
+    if (calm >= 5) resolve(true); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  setTimeout(() => resolve(false), 5000);
+})"""
+
+
 def click_deck(pg, x: float, y: float, opened: Callable[[], bool], tries: int = 3) -> float:  # noqa: ANN001
-    """Hover the deck at (x, y) until its tooltip shows, click, and wait until ``opened()``;
-    return the seconds from the click to that. At high load (CI; here at load ~21) a click
-    sometimes opens nothing within 15 s, though the tooltip showed; the cause is not known (in
-    clicks that worked, pointerdown and pointerup arrived 0.2-6 ms apart, so not deck.gl's
-    250 ms tap limit). A user would click again; so does this, at most ``tries`` times."""
+    """Hover the deck at (x, y) until its tooltip shows, wait for calm frames, click, and wait
+    until ``opened()``; return the seconds from the click to that. At high load (CI; here at load
+    ~21) a click sometimes opened nothing within 15 s, though the tooltip showed. A user would
+    click again; so does this, at most ``tries`` times, and on failure says, for each click,
+    whether the page asked the server for a run and what the server answered."""
+    tried: list[str] = []
     for attempt in range(tries):
         pg.mouse.move(x - 3, y)
         pg.mouse.move(x, y)
         pg.locator(".deck-tooltip").wait_for(state="visible", timeout=10_000)
+        calm = pg.evaluate(_CALM_JS)
+        traffic = _traffic(pg)
+        before = len(traffic.events) if traffic else 0
         start = time.monotonic()
         pg.mouse.click(x, y)
         deadline = start + 15
@@ -421,8 +441,11 @@ def click_deck(pg, x: float, y: float, opened: Callable[[], bool], tries: int = 
             if opened():
                 return time.monotonic() - start
             pg.wait_for_timeout(100)
+        after = "".join(traffic.events[before:]) if traffic else "?"
+        state = pg.evaluate(_POLL_JS)
+        tried.append(f"click {attempt + 1}: calm {calm}, traffic '{after}', page {state}")
         print(f"click_deck: click {attempt + 1} at ({x:.0f}, {y:.0f}) did not open; again")
-    raise AssertionError(f"{tries} clicks at ({x:.0f}, {y:.0f}) opened nothing")
+    raise AssertionError(f"{tries} clicks at ({x:.0f}, {y:.0f}) opened nothing: {tried}")
 
 
 @pytest.fixture

@@ -63,3 +63,50 @@ def test_restore_in_presenter_mode_says_so_under_the_slide_until_it_is_turned() 
     at.query_params["slide"] = "1"
     at.run()
     assert at.text[0].value == "-"  # said once
+
+
+def _fresh_script() -> None:
+    import streamlit as st
+
+    from components import briefing as bf
+    from components import briefing_sync
+    from components.briefing_store import get_briefing, set_briefing
+
+    briefing_sync.restore("en")
+    if st.query_params.get("empty") == "1":
+        set_briefing(bf.Briefing(name=get_briefing().name))  # the reader removed every slide
+    st.text(str(briefing_sync.payload()["fresh"]))
+    st.text(str(len(get_briefing().slides)))
+
+
+def test_a_new_session_stays_fresh_until_it_answers_the_browser() -> None:
+    """The browser keeps its copy and asks again while the session is fresh; once the session
+    has read a copy (kept or refused), it stops."""
+    at = AppTest.from_function(_fresh_script, default_timeout=30).run()
+    assert [x.value for x in at.text] == ["True", "0"]
+    at.run()  # a run that carried no answer (the viewport's): still fresh, still asking
+    assert [x.value for x in at.text] == ["True", "0"]
+    at.session_state[KEY] = {"restore": _stored()}
+    at.run()
+    assert [x.value for x in at.text] == ["False", "1"]
+    at.session_state[KEY] = {"restore": _stored()}  # asked again meanwhile: answered once
+    at.run()
+    assert [x.value for x in at.text] == ["False", "1"]
+    assert len(at.toast) == 0
+
+
+def test_a_refused_copy_settles_the_session_too() -> None:
+    at = AppTest.from_function(_fresh_script, default_timeout=30)
+    at.session_state[KEY] = {"restore": "{not a briefing"}
+    at.run()
+    assert [x.value for x in at.text] == ["False", "0"]
+
+
+def test_a_briefing_the_reader_emptied_is_not_filled_again() -> None:
+    at = AppTest.from_function(_fresh_script, default_timeout=30)
+    at.session_state[KEY] = {"restore": _stored()}
+    at.run()
+    at.query_params["empty"] = "1"
+    at.session_state[KEY] = {"restore": _stored()}  # another tab's copy, sent late
+    at.run()
+    assert [x.value for x in at.text] == ["False", "0"]
