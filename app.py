@@ -55,9 +55,16 @@ from components.widgets import (  # noqa: E402
 
 keep_replaced_downloads()  # once per process: a download clicked during a rerun still works
 freeze_imported()  # once per process: the collector after every run skips the modules above
+# The frame's CSS: a visible keyboard focus; the map's tooltip shown whole beyond the map's box
+# (Streamlit's box around the deck and deck.gl's box of widgets, the tooltip's, hide overflow; the
+# page's main area then clips sideways at the screen's edge, where nothing can be seen anyway,
+# instead of growing a scrollbar).
 FOCUS_CSS = (
     "<style>:focus-visible{outline:3px solid #0B5394 !important;outline-offset:2px !important;"
-    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}" + IDLE_CSS + "</style>"
+    "box-shadow:0 0 0 5px rgba(255,255,255,.9) !important}"
+    '[data-testid="stDeckGlJsonChart"]>div,[data-testid="stDeckGlJsonChart"] .deck-widgets-root>div'
+    "{overflow:visible !important}"
+    '[data-testid="stMain"]{overflow-x:hidden}' + IDLE_CSS + "</style>"
 )
 
 begin_run()

@@ -358,64 +358,77 @@ IDLE_DELAY_MS = 1500  # after the script arrives (the first page has run) ...
 IDLE_TIMEOUT_MS = 5000  # ... the browser's next idle moment, or at the latest this much later
 _LOADED = "_chart_code_idle_sent"
 _BUNDLE_RE = re.compile(r'<script[^>]*\bsrc="\./static/js/(index\.[\w-]+\.js)"')
-_CHUNK_RE = re.compile(r'"\./(PlotlyChart\.[\w-]+\.js)"')
+# Streamlit's lazily imported chunks of the charts the other pages draw, in the order a reader
+# meets them after the overview (the sidebar's order): the map's deck.gl (about 3 MB), plotly.js
+# (4.7 MB: heatmap, compare, trends, policies), the data grid (data page and the Table tabs).
+CHART_CHUNKS = ("DeckGlJsonChart", "PlotlyChart", "DataFrame")
 
 
-def find_plotly_chunk(static: Path = STATIC) -> tuple[str, str] | None:
-    """``(bundle, chunk)``: the file names of Streamlit's main script (``index.<hash>.js``, as
-    ``index.html`` loads it) and of the chunk of its plotly chart element (plotly.js inside, about
-    4.7 MB) exactly as that bundle imports it (``"./PlotlyChart.<hash>.js"``); found by pattern,
-    as the hashes change with every Streamlit release. None if either is not found (nothing is
-    then preloaded)."""
+def _chunk_re(name: str) -> re.Pattern[str]:
+    return re.compile(rf'"\./({name}\.[\w-]+\.js)"')
+
+
+def find_chart_chunks(
+    static: Path = STATIC, names: tuple[str, ...] = CHART_CHUNKS
+) -> tuple[str, tuple[str, ...]] | None:
+    """``(bundle, chunks)``: the file name of Streamlit's main script (``index.<hash>.js``, as
+    ``index.html`` loads it) and those of the chunks ``names`` exactly as that bundle imports them
+    (``"./PlotlyChart.<hash>.js"``); found by pattern, as the hashes change with every Streamlit
+    release. A chunk not found is left out; None if none is found (nothing is then preloaded)."""
     try:
         index = (static / "index.html").read_text(encoding="utf-8")
         bundle = _BUNDLE_RE.search(index)
         if bundle is None:
             return None
         js = static / "static" / "js"
-        chunk = _CHUNK_RE.search((js / bundle[1]).read_text(encoding="utf-8"))
+        text = (js / bundle[1]).read_text(encoding="utf-8")
     except OSError:
         return None
-    if chunk is None or not (js / chunk[1]).is_file():
-        return None
-    return bundle[1], chunk[1]
+    found = (_chunk_re(name).search(text) for name in names)
+    chunks = tuple(m[1] for m in found if m is not None and (js / m[1]).is_file())
+    return (bundle[1], chunks) if chunks else None
 
 
 @functools.cache
-def plotly_chunk() -> tuple[str, str] | None:
-    """:func:`find_plotly_chunk` of the installed Streamlit, looked up once per process."""
-    return find_plotly_chunk()
+def chart_chunks() -> tuple[str, tuple[str, ...]] | None:
+    """:func:`find_chart_chunks` of the installed Streamlit, looked up once per process."""
+    return find_chart_chunks()
 
 
-def idle_script(bundle: str, chunk: str) -> str:
-    """The constant script (no data in it): once per page load, ``IDLE_DELAY_MS`` after it runs and
-    then when the browser is idle, ``import()`` of ``chunk`` resolved against the URL of the
-    loaded ``bundle``: the same URL the bundle's own lazy import asks for, so the module is
-    fetched and evaluated once and Streamlit's later import finds it ready. The start time is kept
-    in ``window.__atlasChartCode`` (the browser test compares it with the fetch)."""
-    names = json.dumps({"bundle": "/" + bundle, "chunk": "./" + chunk})
+def idle_script(bundle: str, chunks: tuple[str, ...]) -> str:
+    """The constant script (no data in it): once per page load, ``IDLE_DELAY_MS`` after it runs,
+    then at the browser's idle moments, ``import()`` of each of ``chunks`` in turn (the next
+    when the last has loaded and the browser is idle again), resolved against the URL of the
+    loaded ``bundle``: the URL the bundle's own lazy import asks for, so each module is fetched
+    and evaluated once and Streamlit's later import finds it ready. The start times are kept in
+    ``window.__atlasChartCode`` (chunk name -> ms; the browser test compares them with the
+    fetches)."""
+    names = json.dumps({"bundle": "/" + bundle, "chunks": ["./" + c for c in chunks]})
     return (
         "<script>(()=>{if(window.__atlasChartCode!==undefined)return;"
-        f"window.__atlasChartCode=null;const f={names};"
+        f"window.__atlasChartCode={{}};const f={names};"
         "const s=[...document.scripts].find(e=>e.src.endsWith(f.bundle));if(!s)return;"
-        "const load=()=>{window.__atlasChartCode=performance.now();"
-        "import(new URL(f.chunk,s.src).href).catch(e=>console.warn('chart code',e));};"
-        "const idle=()=>window.requestIdleCallback?"
-        f"requestIdleCallback(load,{{timeout:{IDLE_TIMEOUT_MS}}}):load();"
-        f"setTimeout(idle,{IDLE_DELAY_MS});}})();</script>"
+        "const idle=(go)=>window.requestIdleCallback?"
+        f"requestIdleCallback(go,{{timeout:{IDLE_TIMEOUT_MS}}}):go();"
+        "const next=(i)=>{if(i>=f.chunks.length)return;idle(()=>{const c=f.chunks[i];"
+        "window.__atlasChartCode[c.slice(2)]=performance.now();"
+        "import(new URL(c,s.src).href).catch(e=>console.warn('chart code',e))"
+        ".finally(()=>next(i+1));});};"
+        f"setTimeout(()=>next(0),{IDLE_DELAY_MS});}})();</script>"
     )
 
 
 def load_chart_code_when_idle() -> None:
     """Called by ``app.py`` at the end of every run, after the page: a hidden container
     (``IDLE_CSS``) holding, in a session's first run only, :func:`idle_script`. The first page
-    (the overview) draws SVG and needs no plotly.js; without this the first visit of a plotly
-    page (the heatmap) paid for fetching and evaluating it. Every run has the container, so the
-    elements before it keep their places; the next run empties it (the script has run by then)."""
+    (the overview) draws SVG and needs neither deck.gl nor plotly.js; without this the first
+    visit of the map or a plotly page paid for fetching and evaluating their code. Every run has
+    the container, so the elements before it keep their places; the next run empties it (the
+    script has run by then)."""
     slot = st.container(key=IDLE_KEY)
     if st.session_state.get(_LOADED):
         return
     st.session_state[_LOADED] = True
-    names = plotly_chunk()
-    if names is not None:
-        slot.html(idle_script(*names), unsafe_allow_javascript=True)
+    found = chart_chunks()
+    if found is not None:
+        slot.html(idle_script(*found), unsafe_allow_javascript=True)

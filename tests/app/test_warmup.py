@@ -113,13 +113,15 @@ def test_the_chart_code_script_is_sent_once_per_session_constant_and_last(
     """After the first page: one script importing Streamlit's plotly chunk when the browser is
     idle, the same text for every page, language and session (no data in it), the run's last
     element; the next runs of the session send none (the container stays, empty)."""
-    names = warmup.plotly_chunk()
-    assert names is not None, "Streamlit's plotly chunk not found"
-    expected = warmup.idle_script(*names)
+    found = warmup.chart_chunks()
+    assert found is not None, "Streamlit's chart chunks not found"
+    bundle, chunks = found
+    assert [c.split(".")[0] for c in chunks] == list(warmup.CHART_CHUNKS)
+    expected = warmup.idle_script(bundle, chunks)
     at = make_app("pages/overview.py", lang="en")
     assert not at.exception
     assert _idle_scripts(at) == [expected]
-    assert f'"./{names[1]}"' in expected and "requestIdleCallback" in expected
+    assert all(f'"./{c}"' in expected for c in chunks) and "requestIdleCallback" in expected
     last = at.main.children[len(at.main.children) - 1]  # after the page: the hidden container
     assert last.proto.id.endswith(f"-{warmup.IDLE_KEY}")
     assert [h.proto.body for h in last.children.values()] == [expected]
@@ -131,21 +133,31 @@ def test_the_chart_code_script_is_sent_once_per_session_constant_and_last(
     assert _idle_scripts(other) == [expected]
 
 
-def test_the_chart_code_is_the_chunk_the_bundle_imports(tmp_path: Path) -> None:
-    """Found by pattern in the installed frontend (the name the bundle itself imports, so the
-    browser evaluates the module once); nothing when it cannot be found."""
-    bundle, chunk = warmup.find_plotly_chunk()
+def test_the_chart_code_is_the_chunks_the_bundle_imports(tmp_path: Path) -> None:
+    """Found by pattern in the installed frontend (the names the bundle itself imports, so the
+    browser evaluates each module once); a chunk not found is left out; nothing when none is."""
+    bundle, chunks = warmup.find_chart_chunks()
     js = warmup.STATIC / "static" / "js"
-    assert (js / chunk).stat().st_size > 1_000_000  # plotly.js inside
+    deck, plotly, grid = (js / c for c in chunks)
+    assert plotly.stat().st_size > 1_000_000  # plotly.js inside
+    assert deck.stat().st_size > 1_000_000  # deck.gl inside
+    assert grid.stat().st_size > 100_000
     assert f'src="./static/js/{bundle}"' in (warmup.STATIC / "index.html").read_text()
-    assert f'"./{chunk}"' in (js / bundle).read_text()
-    assert warmup.find_plotly_chunk(tmp_path) is None
+    assert all(f'"./{c}"' in (js / bundle).read_text() for c in chunks)
+    assert warmup.find_chart_chunks(tmp_path) is None
     (tmp_path / "index.html").write_text('<script type="module" src="./static/js/index.a1.js">')
     (tmp_path / "static" / "js").mkdir(parents=True)
-    (tmp_path / "static" / "js" / "index.a1.js").write_text('import("./PlotlyChart.b2.js")')
-    assert warmup.find_plotly_chunk(tmp_path) is None  # the chunk file is missing
+    (tmp_path / "static" / "js" / "index.a1.js").write_text(
+        'import("./PlotlyChart.b2.js");import("./DeckGlJsonChart.c3.js")'
+    )
+    assert warmup.find_chart_chunks(tmp_path) is None  # the chunk files are missing
     (tmp_path / "static" / "js" / "PlotlyChart.b2.js").write_text("")
-    assert warmup.find_plotly_chunk(tmp_path) == ("index.a1.js", "PlotlyChart.b2.js")
+    assert warmup.find_chart_chunks(tmp_path) == ("index.a1.js", ("PlotlyChart.b2.js",))
+    (tmp_path / "static" / "js" / "DeckGlJsonChart.c3.js").write_text("")
+    assert warmup.find_chart_chunks(tmp_path) == (
+        "index.a1.js",
+        ("DeckGlJsonChart.c3.js", "PlotlyChart.b2.js"),
+    )
 
 
 def test_prestart_leaves_the_default_page_s_first_run_nothing_to_compute(

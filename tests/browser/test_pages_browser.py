@@ -78,22 +78,29 @@ def _check_overview(page, lang: str) -> None:  # noqa: ANN001
     )
     charts = page.evaluate(_SVG_GEOMETRY_JS, SVG_CHART)
     assert len(charts) == 2
-    # No plotly chart anywhere; plotly.js is fetched only by the idle-time script after the page
-    # (components/warmup.py), once, from the URL the bundle itself imports it by.
+    # No plotly chart anywhere; deck.gl, plotly.js and the data grid are fetched only by the
+    # idle-time script after the page (components/warmup.py), once each, in turn, from the URLs
+    # the bundle itself imports them by.
     assert page.locator(".js-plotly-plot").count() == 0
+    found = warmup.chart_chunks()
+    assert found is not None
+    chunks = found[1]
     page.wait_for_function(
-        "() => typeof window.__atlasChartCode === 'number' && performance"
-        ".getEntriesByType('resource').some(e => e.name.includes('/PlotlyChart.'))",
+        "(names) => window.__atlasChartCode && names.every(n => n in window.__atlasChartCode"
+        " && performance.getEntriesByType('resource').some(e => e.name.endsWith('/' + n)))",
+        arg=list(chunks),
         timeout=60_000,
     )
     started, entries = page.evaluate(
-        "() => [window.__atlasChartCode, performance.getEntriesByType('resource')"
-        ".filter(e => e.name.includes('/PlotlyChart.')).map(e => [e.name, e.startTime])]"
+        "(names) => [window.__atlasChartCode, names.map(n => performance"
+        ".getEntriesByType('resource').filter(e => e.name.endsWith('/static/js/' + n))"
+        ".map(e => e.startTime))]",
+        list(chunks),
     )
-    chunk = warmup.plotly_chunk()
-    assert chunk is not None
-    assert len(entries) == 1 and entries[0][0].endswith(f"/static/js/{chunk[1]}"), entries
-    assert entries[0][1] >= started, "plotly.js fetched before the idle-time import"
+    for name, fetched in zip(chunks, entries, strict=True):
+        assert len(fetched) == 1, (name, fetched)
+        assert fetched[0] >= started[name], f"{name} fetched before the idle-time import"
+    assert [started[c] for c in chunks] == sorted(started[c] for c in chunks)  # in turn
     assert page.locator(".js-plotly-plot").count() == 0
     for chart, by in zip(charts, ("continent", "sector"), strict=True):
         assert chart["label"].startswith(t(f"overview.by_{by}", lang))
