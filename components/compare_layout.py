@@ -14,7 +14,7 @@ from components import compare_charts as cc
 from components import compare_state as cs
 from components.captions import source_line
 from components.compare_view import CompareView
-from components.display import RawHtml, download_csv, show_fig
+from components.display import download_csv, show_fig
 from components.i18n import Lang, join_list, punct, t
 from components.registry import PAGES
 from components.router import page_target
@@ -240,7 +240,7 @@ def maps(v: CompareView, lang: Lang) -> None:
             if image is None:
                 _no_clusters(st, v, i, lang)
                 continue
-            st.html(RawHtml(image))  # an <img> of an SVG drawn on the server (components.svg_map)
+            st.html(image)  # an <img> of an SVG drawn on the server (components.svg_map)
     # The legend, then one source line for the row (the maps share it).
     st.html(cc.legend_html(lang))
     hint = t("compare.map.hint", lang, link=t("compare.link.map", lang))

@@ -19,15 +19,6 @@ from components.safe import escape_md
 from components.svg_charts import Svg, as_image
 
 
-class RawHtml(str):
-    """HTML the app wrote, for ``st.html`` as it is. Streamlit runs a plain string through
-    ``clean_text`` (a dedent over the whole text: 1.1 ms for a compare map's 41 kB ``<img>``, on
-    every rerun) but passes an object's ``_repr_html_`` through unchanged."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
 def download_csv(
     table: pd.DataFrame,
     name: str,
@@ -163,8 +154,7 @@ def show_svg(
     if not isinstance(svg, Svg):  # only the builders' output, every text in it escaped
         raise TypeError("show_svg draws components.svg_charts output only")
     with st.container(key=key):
-        # an <img>: drawn natively, no script (st.html strips inline SVG)
-        st.html(RawHtml(as_image(svg)))
+        st.html(as_image(svg))  # an <img>: drawn natively, no script (st.html strips inline SVG)
     if note:
         st.caption(escape_md(note))
     st.caption(source)

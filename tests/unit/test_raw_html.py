@@ -1,5 +1,6 @@
-"""``components.display.RawHtml``: the app's own HTML reaches ``st.html``'s element unchanged,
-without Streamlit's ``clean_text`` pass (a dedent over the whole text on every rerun)."""
+"""``components.svg_charts.RawHtml`` (what ``as_image`` returns): the app's own HTML reaches
+``st.html``'s element unchanged, without Streamlit's ``clean_text`` pass (a dedent over the
+whole text on every rerun)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 def _script() -> None:
     import streamlit as st
 
-    from components.display import RawHtml
+    from components.svg_charts import RawHtml
 
     st.html(RawHtml('  <img alt="a" src="data:image/svg+xml;base64,QUJD">\n'))
     st.html('  <img alt="b" src="data:image/svg+xml;base64,QUJD">\n')
@@ -27,3 +28,10 @@ def test_raw_html_is_sent_as_written_and_skips_clean_text() -> None:
     assert raw == '  <img alt="a" src="data:image/svg+xml;base64,QUJD">\n'  # not dedented
     assert plain == '<img alt="b" src="data:image/svg+xml;base64,QUJD">'  # Streamlit's pass
     assert clean.call_count == 1  # the plain string only
+
+
+def test_the_app_s_images_are_raw_html() -> None:
+    from components.svg_charts import RawHtml, Svg, as_image
+
+    image = as_image(Svg('<svg xmlns="http://www.w3.org/2000/svg" aria-label="a"></svg>'))
+    assert isinstance(image, RawHtml) and image.startswith('<img class="svg-chart" alt="a"')
