@@ -206,18 +206,15 @@ _TOOLTIP_SHOWN_JS = """() => {
 
 
 def _on_screen(page, lon: float, lat: float) -> tuple[float, float]:  # noqa: ANN001
-    """Where deck.gl draws (lon, lat): Web Mercator, 512 px world at zoom 0, from the settled
-    view and the canvas's box."""
+    """Where deck.gl draws (lon, lat): the app's own Web Mercator (``map_frame.world_px``) from
+    the settled view and the canvas's box."""
+    from components.map_frame import world_px
+
     view = deck_view(page)
     box = _canvas(page).bounding_box()
-    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
-
-    def merc(lat_deg: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat_deg) / 2))
-
-    x = box["x"] + box["width"] / 2 + scale * math.radians(lon - view["longitude"])
-    y = box["y"] + box["height"] / 2 - scale * (merc(lat) - merc(view["latitude"]))
-    return x, y
+    x, y = world_px(lon, lat, view["zoom"])
+    x0, y0 = world_px(view["longitude"], view["latitude"], view["zoom"])
+    return box["x"] + box["width"] / 2 + x - x0, box["y"] + box["height"] / 2 + y - y0
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
