@@ -40,6 +40,7 @@ from components.sources import cite
 
 LAYER_OCEAN = "ocean"
 LAYER_COUNTRIES = "countries"
+LAYER_BORDERS = "borders"
 LAYER_CLUSTERS = "clusters"
 LAYER_GROUPS = "groups"
 LAYER_SELECTED = "selected"
@@ -84,6 +85,12 @@ LAT_LIMIT = 85.0  # the map (Web Mercator) ends here
 # ``data/geo/countries_110m.geojson``) instead of travelling inside every deck. Relative: it
 # resolves under the app's own address, on a sub-path or behind a proxy too.
 COUNTRIES_URL = "app/static/countries_110m.json"
+# Their outlines as line segments (``static/borders_110m.json``, written by the same script from
+# the same shapes: ``components.geo.border_segments``), drawn by a line layer. Stroked shapes are
+# drawn by deck.gl's path layer, whose first frame took about 1.1 s of a browser without a
+# graphics card (software WebGL, as in many virtual desktops and in headless tests); the line
+# layer draws the same outlines in about 0.2 s.
+BORDERS_URL = "app/static/borders_110m.json"
 
 GROUP_LIMIT = 2000  # above this many clusters shown, the map draws groups instead of points
 GROUP_CELL_PX = 36  # a group gathers the clusters within one square of this many pixels
@@ -262,6 +269,7 @@ def build_deck(
     rows: Sequence[dict] | None = None,
     groups: Sequence[dict] = (),
     group_layer: str = LAYER_GROUPS,
+    borders: list | str | None = None,
 ) -> Deck:
     """The offline map: ocean, country shapes, clusters (one colour per sector), selected ring.
 
@@ -271,7 +279,9 @@ def build_deck(
     clusters layer (see :func:`cluster_layer_id`); ``spots`` lists overlapping clusters in the
     tooltips; ``labels`` (``{text, x, y}``: country and city names) are drawn under the points;
     ``rows`` (from :func:`point_rows`) replaces the rows built from ``points`` and ``spots``;
-    ``groups`` (from :func:`group_rows`) are drawn as counted circles. No basemap, no tiles,
+    ``groups`` (from :func:`group_rows`) are drawn as counted circles; ``borders`` (segments
+    from :func:`components.geo.border_segments` or the URL of them, :data:`BORDERS_URL`) draws
+    the country outlines with a line layer instead of stroking the shapes. No basemap, no tiles,
     nothing fetched from outside the app.
     """
     ocean = pdk.Layer(
@@ -289,11 +299,22 @@ def build_deck(
         id=LAYER_COUNTRIES,
         data=countries,
         filled=True,
-        stroked=True,
+        stroked=borders is None,
         get_fill_color=LAND_RGB,
         get_line_color=BORDER_RGB,
         line_width_units=PIXELS,
         get_line_width=0.8,
+        pickable=False,
+    )
+    outlines = pdk.Layer(
+        "LineLayer",
+        id=LAYER_BORDERS,
+        data=borders,
+        get_source_position="s",
+        get_target_position="t",
+        get_color=BORDER_RGB,
+        width_units=PIXELS,
+        get_width=0.8,
         pickable=False,
     )
     lumps = pdk.Layer(
@@ -368,7 +389,17 @@ def build_deck(
     halo = text_layer(LAYER_LABEL_HALO, label_rows, size=LABEL_PX, offsets=True, halo=True)
     place_names = text_layer(LAYER_LABELS, label_rows, size=LABEL_PX, offsets=True)
     return Deck(
-        layers=[ocean, land, halo, place_names, lumps, dots, ring, names],
+        layers=[
+            ocean,
+            land,
+            *([] if borders is None else [outlines]),
+            halo,
+            place_names,
+            lumps,
+            dots,
+            ring,
+            names,
+        ],
         initial_view_state=view if view is not None else initial_view(points),
         tooltip=tooltip(lang),
     )

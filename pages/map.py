@@ -142,6 +142,7 @@ with tab_map:
                 min_zoom=mf.MIN_ZOOM,
                 max_zoom=mf.MAX_ZOOM,
             ),
+            borders=mv.BORDERS_URL,
         )
         st.pydeck_chart(
             deck,

@@ -12,7 +12,9 @@ writes beside this script:
   crossing ±180° split, coordinates rounded to 3 decimals; Antarctica left out (no cluster is
   there and Web Mercator cannot draw the pole). The same bytes go to
   ``static/countries_110m.json``: the map's browser fetches that file once from the app's own
-  static route instead of receiving the shapes with every update.
+  static route instead of receiving the shapes with every update. Their outlines, as line
+  segments (``components.geo.border_segments``), go to ``static/borders_110m.json`` for the
+  map's border layer.
 - ``country_bbox.csv``: ``iso3, min_lon, min_lat, max_lon, max_lat`` from the 50m shapes (which
   hold small countries such as Singapore), for tests.
 
@@ -32,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from components.geo import (  # noqa: E402
+    borders_json,
     decode_arcs,
     geometry_polygons,
     round_ring,
@@ -97,6 +100,10 @@ def main(src: Path) -> None:
     # The same bytes, served to the browser by the app's static route (the map fetches it once).
     (HERE.parent.parent / "static" / "countries_110m.json").write_text(
         text + "\n", encoding="utf-8"
+    )
+    # Their outlines as line segments, for the map's border layer (components.geo.border_segments).
+    (HERE.parent.parent / "static" / "borders_110m.json").write_text(
+        borders_json(collection), encoding="utf-8"
     )
 
     boxes: dict[str, list[float]] = {}

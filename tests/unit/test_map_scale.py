@@ -18,7 +18,7 @@ from components import map_view as mv
 from components.charts import SECTOR_COLORS, hex_to_rgb
 from components.data import default_data_dir, load_bundle
 from components.filters import Filters
-from components.geo import COUNTRIES_FILE
+from components.geo import COUNTRIES_FILE, border_segments, borders_json, load_countries
 from components.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +67,54 @@ def test_deck_names_the_shapes_by_url_and_stays_small(bundle) -> None:
     assert len(deck.to_json()) < 150_000  # the shapes alone were over a megabyte
     assert "\n" not in deck.to_json()  # compact JSON
     assert "http" not in deck.to_json()
+
+
+def test_static_borders_file_is_the_shipped_shapes_outlines() -> None:
+    served = ROOT / "static" / "borders_110m.json"
+    # data/geo/build_geo.py writes it from the same shapes
+    assert served.read_text(encoding="utf-8") == borders_json(load_countries())
+    assert mv.BORDERS_URL == "app/static/" + served.name
+
+
+def test_border_segments_draw_each_edge_once_and_no_cut_at_the_antimeridian() -> None:
+    square = [[170, 0], [180, 0], [180, 10], [170, 10], [170, 0]]
+    east = [[-180, 0], [-170, 0], [-170, 10], [-180, 10], [-180, 0]]
+    shared = [[170, 10], [180, 10], [180, 20], [170, 20], [170, 10]]  # shares the edge y=10
+
+    def feature(code: str, kind: str, coordinates: list) -> dict:
+        return {
+            "properties": {"iso3": code},
+            "geometry": {"type": kind, "coordinates": coordinates},
+        }
+
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            feature("AAA", "Polygon", [square]),
+            feature("BBB", "MultiPolygon", [[east], [shared]]),
+        ],
+    }
+    segments = border_segments(collection)
+    pairs = [(tuple(seg["s"]), tuple(seg["t"])) for seg in segments]
+    assert len(pairs) == len(set(pairs))
+    assert ((170.0, 10.0), (180.0, 10.0)) in pairs  # shared by two shapes, drawn once
+    assert not any(abs(a[0]) == 180 and a[0] == b[0] for a, b in pairs)  # the ±180° cuts
+    assert len(pairs) == 3 + 3 + 3 - 1
+
+
+def test_deck_draws_outlines_with_a_line_layer_when_given_the_borders(bundle) -> None:
+    points = mv.jitter_duplicates(bundle.clusters)
+    deck = mv.build_deck(points, mv.COUNTRIES_URL, "en", borders=mv.BORDERS_URL)
+    layers = json.loads(deck.to_json())["layers"]
+    by_id = {layer["id"]: layer for layer in layers}
+    assert by_id[mv.LAYER_BORDERS]["@@type"] == "LineLayer"
+    assert by_id[mv.LAYER_BORDERS]["data"] == mv.BORDERS_URL
+    assert by_id[mv.LAYER_COUNTRIES]["stroked"] is False  # not drawn twice
+    ids = [layer["id"] for layer in layers]
+    assert ids.index(mv.LAYER_COUNTRIES) < ids.index(mv.LAYER_BORDERS) < ids.index(mv.LAYER_LABELS)
+    alone = json.loads(mv.build_deck(points, mv.COUNTRIES_URL, "en").to_json())["layers"]
+    assert mv.LAYER_BORDERS not in {layer["id"] for layer in alone}
+    assert next(la for la in alone if la["id"] == mv.LAYER_COUNTRIES)["stroked"] is True
 
 
 # --- overlaps found by squares: the same answer as comparing every pair -------------------------
