@@ -9,6 +9,7 @@ heatmap cells, but it can select scatter points, and each point's ``customdata``
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +28,7 @@ from components.matrices import (
 )
 from components.memo import per_dataset
 from components.safe import escape_md
+from components.svg_charts import text_width
 
 if TYPE_CHECKING:
     from components.data import Bundle
@@ -44,6 +46,12 @@ CELL_FONT = 19
 TOTAL_FONT = 18
 COLUMN_LABEL_WIDTH = 9  # characters per line of a column label ("North America" on two lines)
 LQ_CAP = 4.0  # colours saturate at LQ ≤ 1/4 and ≥ 4 (log scale, symmetric around 1)
+# The colour bar sits at the grid's right edge (paper x = 1), so the room it takes does not depend
+# on the figure's width, and the margins can be set to hold it and the row labels (:func:`_fit`).
+COLORBAR = {"thickness": 18, "len": 0.85, "outlinewidth": 0, "x": 1, "xanchor": "left"}
+LABEL_FONT_PX = 16  # row labels and the colour bar's title and numbers
+LABEL_SLACK_PX = 16  # estimates of text widths are generous; this much more on top (fonts vary)
+COLORBAR_PAD_PX = 66  # beside its title: the bar's padding on both sides (measured 38-58 px)
 
 
 def _scale(colors: list[str]) -> list[list[object]]:
@@ -71,7 +79,7 @@ def _source_label(source: Source, counts: pd.DataFrame, lang: Lang) -> str:
 def _colour(values: pd.DataFrame, measure: Measure, source: Source, lang: Lang) -> dict:
     """z, colour scale and colour bar of the cell trace."""
     arr = values.to_numpy(dtype=float)
-    bar: dict = {"title": {"side": "top"}, "thickness": 18, "len": 0.85, "outlinewidth": 0}
+    bar: dict = {"title": {"side": "top"}, **COLORBAR}
     if source == "difference":
         bar["title"]["text"] = t("heatmap.colorbar.difference", lang)
         lo, hi = float(np.nanmin(arr, initial=0)), float(np.nanmax(arr, initial=0))
@@ -328,9 +336,51 @@ def _compact(traces: list[dict], layout: dict) -> tuple[list[dict], dict]:
     return traces, layout
 
 
+def _lines(label: str) -> list[str]:
+    """A label's lines as drawn (``<br>`` breaks, tags left out)."""
+    return [re.sub(r"<[^>]+>", "", line) for line in str(label).split("<br>")]
+
+
+def _widest(labels: list[str], size: float) -> float:
+    return max((text_width(line, size) for label in labels for line in _lines(label)), default=0)
+
+
+def _colorbar_numbers(cells: dict) -> list[str]:
+    """The longest numbers the cells' colour bar may print: its own tick texts, else its ends."""
+    bar = cells.get("colorbar", {})
+    if "ticktext" in bar:
+        return list(bar["ticktext"])
+    if bar.get("tickformat") == ".0%":
+        return ["100%"]
+    lo, hi = float(cells.get("zmin", 0)), float(cells.get("zmax", 1))
+    return [f"{hi:g}", f"−{abs(lo):g}" if lo < 0 else "0"]
+
+
+def _fit(traces: list[dict], layout: dict) -> dict:
+    """``layout`` with left and right margins that hold the row labels and the colour bar.
+
+    Left at 10 px, plotly widened them itself (``automargin``) after a first pass over the whole
+    figure, then drew it all again: a second full draw, 40-50 % of the heatmap's drawing time in
+    the browser. Set from generous text widths, the margins already hold what plotly measures, so
+    it draws once; should an estimate fall short, plotly still widens the margin as before."""
+    yaxis = layout["yaxis"]
+    rows = [f"{label}{yaxis.get('ticksuffix', '')}" for label in yaxis["categoryarray"]]
+    left = _widest(rows, LABEL_FONT_PX) + LABEL_SLACK_PX
+    right = float(layout["margin"]["r"])
+    cells = traces[0]
+    if cells.get("showscale", True) and "colorbar" in cells:
+        bar = cells["colorbar"]
+        title = _widest([bar.get("title", {}).get("text", "")], LABEL_FONT_PX)
+        numbers = bar["thickness"] + 4 + _widest(_colorbar_numbers(cells), LABEL_FONT_PX)
+        right = max(title, numbers) + COLORBAR_PAD_PX
+    return {**layout, "margin": {**layout["margin"], "l": math.ceil(left), "r": math.ceil(right)}}
+
+
 def _figure(traces: list[dict], layout: dict, narrow: bool) -> go.Figure:
     if narrow:
         traces, layout = _compact(traces, layout)
+    else:
+        layout = _fit(traces, layout)
     return go.Figure(data=traces, layout=layout)
 
 
@@ -438,12 +488,7 @@ def build_country_heatmap(counts: pd.DataFrame, lang: Lang, narrow: bool = False
     total = t("heatmap.total", lang)
     arr = counts.to_numpy(dtype=float)
     text = [[f"{int(v)}" if v else "" for v in row] for row in arr]
-    bar = {
-        "title": {"side": "top", "text": t("heatmap.colorbar.count", lang)},
-        "thickness": 18,
-        "len": 0.85,
-        "outlinewidth": 0,
-    }
+    bar = {"title": {"side": "top", "text": t("heatmap.colorbar.count", lang)}, **COLORBAR}
     colour = {
         "z": arr,
         "colorscale": _scale(BLUES),

@@ -87,3 +87,27 @@ def test_measure_switch_redraws_with_a_diverging_scale(page, open_app, wait_idle
     assert t("heatmap.explain.lq", "en") in text
     legend = page.locator(".js-plotly-plot").first.locator(".colorbar").text_content() or ""
     assert "≥4" in legend and "1" in legend
+
+
+_MARGINS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) => {
+  const drawn = gd._fullLayout._size, asked = gd.layout.margin;
+  return {drawn: [drawn.l, drawn.r].map(Math.round), asked: [asked.l, asked.r]};
+})"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "params"),
+    [("zh", {}), ("en", {"measure": "lq"}), ("en", {"source": "difference"})],
+)
+def test_heatmaps_are_drawn_in_the_margins_they_ask_for(
+    page, open_app, wait_idle, lang: str, params: dict[str, str]
+) -> None:
+    """Plotly widens a margin that does not hold the row labels or the colour bar by drawing the
+    whole figure again: the margins the builders set hold them (one draw, nothing cut)."""
+    _open_heatmap(page, open_app, lang=lang, **params)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
+    wait_idle(page)
+    charts = page.evaluate(_MARGINS_JS)
+    assert len(charts) == 2
+    for chart in charts:
+        assert chart["drawn"] == chart["asked"], chart

@@ -308,3 +308,23 @@ def test_cell_links_list_each_cells_clusters_in_annex_order(bundle) -> None:
                 escape_md(f"{name} · {country_name(code, 'en')}")
                 for name, code in zip(members["name_en"], members["country"], strict=True)
             ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("measure", MEASURES)
+def test_margins_hold_the_row_labels_and_the_colour_bar(bundle, lang, measure) -> None:
+    """The figure sets margins wide enough for its row labels and colour bar (plotly would
+    otherwise widen them and draw everything twice; the browser tier checks the drawn margins)."""
+    from components.svg_charts import text_width
+
+    counts = published_matrix(bundle.sector_continent)
+    fig = build_main_heatmap(counts, measure, "published", lang)
+    margin, cells = fig.layout.margin, fig.data[0]
+    rows = [line for y in fig.layout.yaxis.categoryarray for line in y.split("<br>")]
+    widest = max(text_width(line, 16) for line in rows)
+    assert margin.l >= widest + 16
+    assert cells.colorbar.x == 1 and cells.colorbar.xanchor == "left"  # beside the grid: fixed room
+    title = max(text_width(line, 16) for line in cells.colorbar.title.text.split("<br>"))
+    assert margin.r >= title + 40
+    narrow = build_main_heatmap(counts, measure, "published", lang, narrow=True)
+    assert narrow.layout.margin.l == 4  # a phone's grid keeps its own compact margins
