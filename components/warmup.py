@@ -354,7 +354,8 @@ def warm_in_background(lang: Lang) -> threading.Thread | None:
 STATIC = Path(st.__file__).resolve().parent / "static"  # Streamlit's built frontend
 IDLE_KEY = "chart_code_idle"  # the container of the script (hidden by IDLE_CSS)
 IDLE_CSS = f".st-key-{IDLE_KEY}{{display:none !important}}"  # app.py's frame CSS
-IDLE_DELAY_MS = 1500  # after the script arrives (the first page has run) ...
+# 1.5 s left deck.gl's import to a reader who opened the map soon after the first page
+IDLE_DELAY_MS = 200  # after the script arrives (the first page has run) ...
 IDLE_TIMEOUT_MS = 5000  # ... the browser's next idle moment, or at the latest this much later
 _LOADED = "_chart_code_idle_sent"
 _BUNDLE_RE = re.compile(r'<script[^>]*\bsrc="\./static/js/(index\.[\w-]+\.js)"')
