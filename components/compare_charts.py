@@ -32,6 +32,7 @@ LABEL_FONT = 14
 TICK_FONT = 13
 TITLE_FONT = 16
 MUTED = "#52606d"
+INK = "#1f2933"
 GRID = "#e4e7eb"
 OVER_COLOR = "#b2182b"  # location quotient above 1 (as the heatmap's diverging scale)
 UNDER_COLOR = "#2166ac"  # below 1
@@ -43,6 +44,9 @@ LABEL_TOP_PX = 4  # space above a row's label
 ROW_GAP_PX = 12  # label top gap + label-bar gap + space under the bar
 TOP_PX, BOTTOM_PX, SIDE_PX = 66, 30, 20
 VALUE_DOMAIN = 0.8  # the bars' share of the plot width; the values sit in the rest
+# plotly offsets scatter text from its point: these move the labels up and the values down to
+# where the annotations drew them (measured in chromium; x stays within 2-3 px of them)
+LABEL_LIFT_PX = VALUE_DROP_PX = 2.5
 WIDE_WRAP, NARROW_WRAP = 34, 20  # label characters per line with 2 or 3-4 columns
 
 
@@ -103,42 +107,34 @@ def rows_for(labels: Sequence[str]) -> Rows:
     return Rows(len(labels), lines)
 
 
-def _label_annotations(labels: Sequence[str], rows: Rows) -> list[dict]:
-    """The labels above the bars (plain dicts: one layout update instead of one per label)."""
-    return [
-        {
-            "x": 0,
-            "xref": "paper",
-            "xanchor": "left",
-            "y": rows.label_bottom(i),
-            "yref": "y",
-            "yanchor": "bottom",
-            "text": label,
-            "showarrow": False,
-            "align": "left",
-            "font": {"size": LABEL_FONT, "color": "#1f2933"},
-        }
-        for i, label in enumerate(labels)
-    ]
+def _text_trace(texts: Sequence[str], x: float, ys: Sequence[float], position: str) -> dict:
+    """Text at ``(x, ys[i])``, drawn as a scatter trace: plotly draws a layout annotation twice
+    per plot, each measured in the page's DOM; a text trace once, without (no hover, legend or
+    clipping)."""
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": [x] * len(texts),
+        "y": list(ys),
+        "text": list(texts),
+        "textposition": position,
+        "textfont": {"size": LABEL_FONT, "color": INK},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "cliponaxis": False,
+    }
 
 
-def _value_annotations(values: Sequence[str], rows: Rows) -> list[dict]:
-    """The values in a column at the right edge, level with their bars."""
-    return [
-        {
-            "x": 1,
-            "xref": "paper",
-            "xanchor": "right",
-            "y": rows.bar_centre(i),
-            "yref": "y",
-            "yanchor": "middle",
-            "text": f"<b>{value}</b>",
-            "showarrow": False,
-            "align": "right",
-            "font": {"size": LABEL_FONT, "color": "#1f2933"},
-        }
-        for i, value in enumerate(values)
-    ]
+def _label_trace(labels: Sequence[str], rows: Rows, x_range: Sequence[float]) -> dict:
+    """The labels above the bars, from the axis' left end."""
+    ys = [rows.label_bottom(i) - LABEL_LIFT_PX / rows.pitch for i in range(rows.n)]
+    return _text_trace(labels, x_range[0], ys, "top right")
+
+
+def _value_trace(values: Sequence[str], rows: Rows, x_range: Sequence[float]) -> dict:
+    """The values in a column at the axis' right end, level with their bars."""
+    ys = [rows.bar_centre(i) + VALUE_DROP_PX / rows.pitch for i in range(len(values))]
+    return _text_trace([f"<b>{v}</b>" for v in values], x_range[1], ys, "middle left")
 
 
 def _labelled_bars(
@@ -152,8 +148,8 @@ def _labelled_bars(
     zero_line: float | None = None,
     extra: dict | None = None,
 ) -> go.Figure:
-    """Horizontal bars, one per row, each with its label written above it. ``extra``: more
-    layout (its ``annotations`` are added to the labels)."""
+    """Horizontal bars, one per row, each with its label written above it (and its value at the
+    right when it has one). ``extra``: more layout."""
     rows = rows_for([b.label for b in bars])
     bar = {
         "type": "bar",
@@ -169,8 +165,9 @@ def _labelled_bars(
     }
     values = [b.value for b in bars if b.value is not None]
     layout = _layout(title, subtitle, rows, x_range, tickvals, ticktext, value_column=bool(values))
-    layout["annotations"] = _label_annotations([b.label for b in bars], rows)
-    layout["annotations"] += _value_annotations(values, rows)
+    data = [bar, _label_trace([b.label for b in bars], rows, layout["xaxis"]["range"])]
+    if values:
+        data.append(_value_trace(values, rows, layout["xaxis"]["range"]))
     if zero_line is not None:
         # A short rule at every bar (not through the labels).
         half = rows.bar_width / 2 + 3 / rows.pitch
@@ -187,9 +184,7 @@ def _labelled_bars(
             }
             for i in range(rows.n)
         ]
-    extra = dict(extra or {})
-    layout["annotations"] += extra.pop("annotations", [])
-    return go.Figure(data=[bar], layout=layout | extra)
+    return go.Figure(data=data, layout=layout | (extra or {}))
 
 
 @cache
@@ -215,12 +210,15 @@ def _layout(
     *,
     value_column: bool = False,
 ) -> dict:
-    """The layout of a labelled-bar chart: the house look, title and subtitle, fixed axes; with
-    ``value_column`` the bars keep the left part and the values get the right edge."""
+    """The layout of a labelled-bar chart: the house look, title and subtitle, fixed axes, fixed
+    margins (``autoexpand`` off: nothing to make room for, and plotly draws the figure again
+    when a margin grows); with ``value_column`` the x axis runs on to the right edge, where the
+    values sit, and ``x_range`` keeps the left ``VALUE_DOMAIN`` of the width."""
     top, bottom = TOP_PX + extra_top, BOTTOM_PX
     house = copy.deepcopy(_house())
+    r0, r1 = x_range
     xaxis: dict = {
-        "range": list(x_range),
+        "range": [r0, r0 + (r1 - r0) / VALUE_DOMAIN if value_column else r1],
         "fixedrange": True,
         "showgrid": True,
         "gridcolor": GRID,
@@ -228,7 +226,6 @@ def _layout(
         "tickfont": {"size": TICK_FONT, "color": MUTED},
         "side": "bottom",
         "tickangle": 0,
-        "domain": [0, VALUE_DOMAIN if value_column else 1],
     }
     if tickvals is not None:
         xaxis |= {"tickvals": list(tickvals), "ticktext": list(ticktext or [])}
@@ -244,7 +241,7 @@ def _layout(
             "pad": {"t": 8},
         },
         "height": top + bottom + rows.plot_height,
-        "margin": {"t": top, "b": bottom, "l": SIDE_PX, "r": SIDE_PX},
+        "margin": {"t": top, "b": bottom, "l": SIDE_PX, "r": SIDE_PX, "autoexpand": False},
         "bargap": 0,
         "hovermode": "closest",
         "yaxis": {"range": rows.y_range, "visible": False, "fixedrange": True},
@@ -376,8 +373,9 @@ def build_policy_chart(
     legend_px = 28 if n_regions <= 2 else 50  # narrow columns: the legend takes two lines
     layout = _layout(title, subtitle, rows, (0, x_max * 1.04 + 0.1), ticks,
                      [str(v) for v in ticks], extra_top=legend_px, value_column=True)  # fmt: skip
+    traces += [_label_trace(labels, rows, layout["xaxis"]["range"]),
+               _value_trace(totals, rows, layout["xaxis"]["range"])]  # fmt: skip
     layout |= {
-        "annotations": [*_label_annotations(labels, rows), *_value_annotations(totals, rows)],
         "barmode": "stack",
         "showlegend": True,
         "legend": {
@@ -439,7 +437,13 @@ def build_difference_chart(
         zero_line=0.0,
         extra={
             "annotations": sides,
-            "margin": {"t": TOP_PX, "b": BOTTOM_PX + 24, "l": SIDE_PX, "r": SIDE_PX},
+            "margin": {
+                "t": TOP_PX,
+                "b": BOTTOM_PX + 24,
+                "l": SIDE_PX,
+                "r": SIDE_PX,
+                "autoexpand": False,
+            },
             "height": TOP_PX + BOTTOM_PX + 24 + rows.plot_height,
         },
     )
@@ -476,17 +480,23 @@ def basis_source(bases: Sequence[str], clusters: pd.DataFrame, lang: Lang) -> st
 # The panels sit where the page's columns sit (``st.columns(n, gap="medium")``: equal widths,
 # a 2rem gap). The gap's share of the row depends on the screen (the main area is about 820 px
 # wide at 1280 px with the sidebar open, 1500 px at 1920): the nominal width lies between, and
-# the inset keeps every panel inside its column at both ends (off by at most ~9 px at 4 columns).
+# the inset keeps every panel inside its column at both ends (measured at both widths).
 NOMINAL_ROW_PX = 1100
 COLUMN_GAP_PX = 32
-PANEL_INSET_PX = 12  # space between a panel's edge and its bars, labels and values
+# Between a column's edge and its panel's bars, labels and values. The row figure's side margins
+# are as wide, fixed (``autoexpand`` off: plotly would draw the figure again to widen them), so
+# the outer panels' end tick labels (``≤0.25`` is centred on the axis' end) fit at any width:
+# plotly hides a tick label that would cross the figure's edge.
+PANEL_INSET_PX = 20
 
 
 def panel_spans(n: int) -> list[tuple[float, float]]:
-    """The paper-x span of each of ``n`` panels (the page's column grid)."""
-    gap = COLUMN_GAP_PX / NOMINAL_ROW_PX
-    width = (1 - (n - 1) * gap) / n
-    return [(i * (width + gap), i * (width + gap) + width) for i in range(n)]
+    """The paper-x span of each of ``n`` panels: its column of the page's grid less the inset on
+    both sides, at the nominal width (the paper lies between margins of the inset)."""
+    col = (NOMINAL_ROW_PX - (n - 1) * COLUMN_GAP_PX) / n
+    paper = NOMINAL_ROW_PX - 2 * PANEL_INSET_PX
+    starts = [i * (col + COLUMN_GAP_PX) for i in range(n)]
+    return [(x / paper, (x + col - 2 * PANEL_INSET_PX) / paper) for x in starts]
 
 
 def _axis_ref(ref: str, k: int) -> str:
@@ -528,7 +538,6 @@ def panels(
     bottom = max(s["layout"]["margin"]["b"] for s in drawn)
     plot_h = max(s["layout"]["height"] - s["layout"]["margin"]["t"] - s["layout"]["margin"]["b"]
                  for s in drawn)  # fmt: skip
-    inset = PANEL_INSET_PX / NOMINAL_ROW_PX
     layout: dict = {
         k: v
         for k, v in base.items()
@@ -536,15 +545,23 @@ def panels(
     }
     layout |= {
         "height": top + bottom + plot_h,
-        "margin": {"t": top, "b": bottom, "l": 0, "r": 0},
+        "margin": {
+            "t": top,
+            "b": bottom,
+            "l": PANEL_INSET_PX,
+            "r": PANEL_INSET_PX,
+            "autoexpand": False,
+        },
         "annotations": [],
         "shapes": [],
     }
+    if "legend" in layout:  # the policies' periods: from the figure's edge, not the first panel's
+        layout["legend"] = layout["legend"] | {"x": 0, "xref": "container"}
     data: list[dict] = []
     legend_seen: set[str] = set()
     for i, (spec, (a, b)) in enumerate(zip(specs, spans, strict=True)):
         k = i + 1
-        left, width = a + inset, (b - a) - 2 * inset
+        left, width = a, b - a
         head = f"<b>{escape_html(titles[i])}</b>"
         if subtitles[i]:
             head += (
@@ -562,7 +579,7 @@ def panels(
                 "text": head,
                 "showarrow": False,
                 "align": "left",
-                "font": {"size": TITLE_FONT, "color": "#1f2933"},
+                "font": {"size": TITLE_FONT, "color": INK},
             }
         )
         if spec is None:

@@ -93,7 +93,8 @@ def slide_figure(
     fig: go.Figure | dict, height: int | None = None, factor: float = SLIDE_FONT_SCALE
 ) -> dict:
     """A copy of ``fig`` for a slide: its title left out (the slide's headline says it), every
-    font ``factor`` times larger, axes making room for their labels, ``height`` if given.
+    font ``factor`` times larger, axes and margins making room for their labels, ``height`` if
+    given.
 
     The figure's own font sizes (layout, axes, legend, cell text) all grow together, so a chart
     laid out for a page keeps its proportions on a projector. A chart squeezed below the height
@@ -114,6 +115,7 @@ def slide_figure(
     _scale_fonts(spec, factor)
     if isinstance(margin.get("t"), int | float):  # top tick labels grow with their type
         margin["t"] = round(margin["t"] * factor)
+    margin.pop("autoexpand", None)  # a page chart's fixed margins: the larger type needs room
     for axis in ("xaxis", "yaxis"):
         layout.setdefault(axis, {}).setdefault("automargin", True)
     if height:

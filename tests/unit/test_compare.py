@@ -20,7 +20,7 @@ from components.matrices import (
     published_matrix,
     source_matrices,
 )
-from components.vocab import CONTINENTS, SECTORS
+from components.vocab import CONTINENTS, POLICY_PERIODS, SECTORS
 
 # Figure 2-1 as printed (report text, chapter 2), in SECTORS order:
 # electronics, equipment, biomed, materials, consumer, nev.
@@ -532,6 +532,13 @@ def test_comparison_table(bundle) -> None:  # noqa: ANN001
     assert data.startswith(b"\xef\xbb\xbf") and b"DACH (DEU+AUT+CHE)" in data
 
 
+def _text(fig, position: str):  # noqa: ANN001, ANN202
+    """The text trace of ``fig`` written at ``position`` (labels: top right, values: middle
+    left)."""
+    (trace,) = [tr for tr in fig.data if tr.type == "scatter" and tr.textposition == position]
+    return trace
+
+
 def test_charts_share_one_scale_and_height(bundle) -> None:  # noqa: ANN001
     items = [_counts(bundle, "EU"), _counts(bundle, "KOR")]
     x_max = cmp.common_share_max(items)
@@ -549,11 +556,11 @@ def test_charts_share_one_scale_and_height(bundle) -> None:  # noqa: ANN001
     xs = list(kor.data[0].x)
     cap = math.log2(4)
     assert all(-cap <= v <= cap for v in xs)  # clipped like the heatmap's colour scale
-    values = [a.text for a in kor.layout.annotations if a.xanchor == "right"]
+    values = list(_text(kor, "middle left").text)
     expected = [f"<b>{cc.format_lq(v)}</b>" for v in items[1].lq]
     assert values == expected and "<b>0</b>" in values  # an empty sector reads 0
     eu = cc.build_share_chart(items[0], "x", "y", "en", x_max=x_max, n_regions=2)
-    shares = [a.text for a in eu.layout.annotations if a.xanchor == "right"]
+    shares = list(_text(eu, "middle left").text)
     assert shares == [
         "<b>13%</b>",
         "<b>20%</b>",
@@ -572,19 +579,78 @@ def test_policy_and_difference_charts(bundle) -> None:  # noqa: ANN001
     mat = cmp.policy_matrix(pols)
     themes = cmp.shown_themes([mat])
     fig = cc.build_policy_chart(mat, themes, "Europe", "sub", "en", x_max=20, n_regions=2)
-    assert [tr.name for tr in fig.data] == [t(f"compare.period.{p}", "en") for p in mat.columns]
-    assert sum(sum(tr.x) for tr in fig.data) == int(mat.to_numpy().sum())
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert [tr.name for tr in bars] == [t(f"compare.period.{p}", "en") for p in mat.columns]
+    assert sum(sum(tr.x) for tr in bars) == int(mat.to_numpy().sum())
     # The value column prints each theme's total (both periods), level with its bar.
-    values = [a for a in fig.layout.annotations if a.xanchor == "right"]
-    assert [a.text for a in values] == [f"<b>{int(mat.loc[th].sum())}</b>" for th in themes]
-    assert [a.y for a in values] == list(fig.data[0].y)
-    names = [a.text for a in fig.layout.annotations if a.xanchor == "left"]
-    assert names == [t(f"theme.{th}", "en") for th in themes]
+    names, values = _text(fig, "top right"), _text(fig, "middle left")
+    assert list(values.text) == [f"<b>{int(mat.loc[th].sum())}</b>" for th in themes]
+    drop = cc.VALUE_DROP_PX / cc.rows_for(list(names.text)).pitch
+    assert list(values.y) == pytest.approx([y + drop for y in fig.data[0].y])
+    assert list(names.text) == [t(f"theme.{th}", "en") for th in themes]
     gap = cmp.share_gap(items[0], items[1])
     diff = cc.build_difference_chart(gap, "Europe", "Asia", "title", "en")
     assert list(diff.data[0].x) == pytest.approx(list(gap))
     colors = diff.data[0].marker.color
     assert colors[0] == cc.COLOR_A and colors[-1] == cc.COLOR_B
+
+
+def _row_figures(bundle, lang: str) -> dict:  # noqa: ANN001
+    from components import compare_view as cv
+
+    groups = (cmp.Group("DACH", ("DEU", "AUT", "CHE")),)
+    view = cv.compare_view(bundle, ("EU", "AS", "DACH", "USA"), groups, lang)
+    return {"share": view.share_fig, "lq": view.lq_fig, "policies": view.policy_fig}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_labels_and_values_are_text_traces(bundle, lang: str) -> None:  # noqa: ANN001
+    """Each bar's label (above it, from the axis' left end) and value (at the right end, level
+    with it) are text traces, not layout annotations (plotly measures each annotation in the
+    page, twice per draw): a row figure keeps the panels' headers only. Margins are fixed."""
+    for key, fig in _row_figures(bundle, lang).items():
+        layout = fig.layout
+        assert layout.margin.autoexpand is False
+        assert len(layout.annotations) <= 4  # one header per panel
+        for k in range(1, 5):
+            suffix = "" if k == 1 else str(k)
+            x0, x1 = layout[f"xaxis{suffix}"].range
+            traces = [tr for tr in fig.data if tr.xaxis == f"x{suffix}"]
+            bars = [tr for tr in traces if tr.type == "bar"]
+            texts = [tr for tr in traces if tr.type == "scatter"]
+            assert [tr.textposition for tr in texts] == ["top right", "middle left"], key
+            labels, values = texts
+            for tr in texts:
+                assert tr.mode == "text" and tr.hoverinfo == "skip" and tr.cliponaxis is False
+                assert tr.showlegend is False and tr.yaxis == f"y{suffix}"
+                assert tr.textfont.size == cc.LABEL_FONT
+            assert set(labels.x) == {x0} and set(values.x) == {x1}
+            assert all(v.startswith("<b>") and v.endswith("</b>") for v in values.text)
+            # the bars keep the left VALUE_DOMAIN of the axis: clear of the values
+            ends = [sum(xs) for xs in zip(*(tr.x for tr in bars), strict=True)]
+            assert max(ends) <= x0 + cc.VALUE_DOMAIN * (x1 - x0)
+            ys, half = bars[0].y, bars[0].width / 2
+            for i, y in enumerate(ys):
+                assert ys[i - 1] + half < labels.y[i] < y - half if i else labels.y[i] < y - half
+                assert abs(values.y[i] - y) < half  # level with its bar
+        # only the policies' periods in the legend, once each
+        legend = [tr.name for tr in fig.data if tr.showlegend is not False]
+        periods = [t(f"compare.period.{p}", lang) for p in POLICY_PERIODS]
+        assert legend == (periods if key == "policies" else [])
+
+
+def test_difference_chart_has_fixed_margins_and_text_labels(bundle) -> None:  # noqa: ANN001
+    items = [_counts(bundle, "EU"), _counts(bundle, "AS")]
+    diff = cc.build_difference_chart(cmp.share_gap(*items), "Europe", "Asia", "title", "en")
+    assert diff.layout.margin.autoexpand is False
+    assert len(diff.layout.annotations) == 2  # which side is which
+    bars, labels = diff.data
+    assert labels.mode == "text" and labels.textposition == "top right"
+    assert set(labels.x) == {diff.layout.xaxis.range[0]} and len(labels.text) == len(bars.y)
+    # a slide enlarges the type: its margins may grow again
+    from components.present import slide_figure
+
+    assert "autoexpand" not in slide_figure(diff)["layout"]["margin"]
 
 
 # --- the kept view: text and figures built once, drawn as few elements ----------------------------
