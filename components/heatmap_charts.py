@@ -49,6 +49,8 @@ LQ_CAP = 4.0  # colours saturate at LQ ≤ 1/4 and ≥ 4 (log scale, symmetric a
 # The colour bar sits at the grid's right edge (paper x = 1), so the room it takes does not depend
 # on the figure's width, and the margins can be set to hold it and the row labels (:func:`_fit`).
 COLORBAR = {"thickness": 18, "len": 0.85, "outlinewidth": 0, "x": 1, "xanchor": "left"}
+ROW_PAD = "  "  # after every line of a row label: the gap between the labels and the grid
+ROW_GAP = ROW_PAD + "<br>"
 LABEL_FONT_PX = 16  # row labels and the colour bar's title and numbers
 LABEL_SLACK_PX = 16  # estimates of text widths are generous; this much more on top (fonts vary)
 COLORBAR_PAD_PX = 66  # beside its title: the bar's padding on both sides (measured 38-58 px)
@@ -290,7 +292,10 @@ def _frame_layout(
         | {
             "categoryarray": [*y, total],
             "range": [len(y) + 0.5, -0.5],  # reversed: first row on top, totals at the bottom
-            "ticksuffix": "  ",
+            # A gap after every line of a row label (a tick suffix pads only the last line: the
+            # first line of "Biomedicine &<br>medical devices" touched the grid on a slide).
+            "tickvals": [*y, total],
+            "ticktext": [ROW_GAP.join(label.split("<br>")) + ROW_PAD for label in [*y, total]],
         },
         shapes=[
             rule | {"x0": len(x) - 0.5, "x1": len(x) - 0.5, "y0": -0.5, "y1": len(y) + 0.5},
@@ -364,7 +369,7 @@ def _fit(traces: list[dict], layout: dict) -> dict:
     the browser. Set from generous text widths, the margins already hold what plotly measures, so
     it draws once; should an estimate fall short, plotly still widens the margin as before."""
     yaxis = layout["yaxis"]
-    rows = [f"{label}{yaxis.get('ticksuffix', '')}" for label in yaxis["categoryarray"]]
+    rows = list(yaxis["ticktext"])
     left = _widest(rows, LABEL_FONT_PX) + LABEL_SLACK_PX
     right = float(layout["margin"]["r"])
     cells = traces[0]

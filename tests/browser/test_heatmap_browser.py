@@ -111,3 +111,35 @@ def test_heatmaps_are_drawn_in_the_margins_they_ask_for(
     assert len(charts) == 2
     for chart in charts:
         assert chart["drawn"] == chart["asked"], chart
+
+
+_ROW_LABEL_GAPS_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const grid = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const gaps = [];
+  for (const text of gd.querySelectorAll('.yaxislayer-above .ytick text')) {
+    const lines = text.querySelectorAll('tspan.line');
+    for (const line of (lines.length ? lines : [text])) {
+      // where the last visible character ends (trailing blanks take room but draw nothing)
+      const last = line.textContent.trimEnd().length - 1;
+      const end = line.getEndPositionOfChar(last);
+      const onScreen = new DOMPoint(end.x, end.y).matrixTransform(line.getScreenCTM());
+      gaps.push([line.textContent, Math.round(grid.left - onScreen.x)]);
+    }
+  }
+  return gaps;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_line_of_a_row_label_keeps_its_gap_to_the_grid(page, open_app, lang: str) -> None:
+    """A two-line row label ("Biomedicine &" over "medical devices") ends every line as far from
+    the grid as a one-line label: a tick suffix padded only the last line, and the first line
+    touched the grid on a slide."""
+    _open_heatmap(page, open_app, lang=lang)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=20_000)
+    gaps = page.evaluate(_ROW_LABEL_GAPS_JS)
+    assert len(gaps) > len(SECTORS) + 1  # some labels take two lines
+    widths = {gap for _, gap in gaps}
+    assert min(widths) >= 6, gaps
+    assert max(widths) - min(widths) <= 3, gaps
