@@ -306,16 +306,22 @@ def build_deck(
         get_line_width=0.8,
         pickable=False,
     )
-    outlines = pdk.Layer(
-        "LineLayer",
-        id=LAYER_BORDERS,
-        data=borders,
-        get_source_position="s",
-        get_target_position="t",
-        get_color=BORDER_RGB,
-        width_units=PIXELS,
-        get_width=0.8,
-        pickable=False,
+    outlines = (
+        []
+        if borders is None
+        else [
+            pdk.Layer(
+                "LineLayer",
+                id=LAYER_BORDERS,
+                data=borders,
+                get_source_position="s",
+                get_target_position="t",
+                get_color=BORDER_RGB,
+                width_units=PIXELS,
+                get_width=0.8,
+                pickable=False,
+            )
+        ]
     )
     lumps = pdk.Layer(
         "ScatterplotLayer",
@@ -392,7 +398,7 @@ def build_deck(
         layers=[
             ocean,
             land,
-            *([] if borders is None else [outlines]),
+            *outlines,
             halo,
             place_names,
             lumps,
